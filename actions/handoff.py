@@ -1,0 +1,175 @@
+"""Hand-over to a person: the ``contact_form`` and the request it records.
+
+Consent comes first: the user is told what will be stored and why before
+giving anything. Without consent nothing personal is collected or stored. With
+it, name, e-mail or phone (validated), a short message, the profile and the
+recommendations are recorded for reception staff.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import html
+import re
+import unicodedata
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.knowledge_client import get_client
+from actions.profile_form import latest_intent, latest_text, profile_from_tracker
+from actions.vocabulary import fold
+from knowledge.db import HandoffRequest
+
+CONTACT_SLOTS = ["contact_consentement", "contact_nom", "contact_coordonnees", "contact_message"]
+CONSENT_TEXT = (
+    "Pour qu'une personne de l'équipe d'accueil ESS vous recontacte, j'enregistre votre nom, votre e-mail "
+    "ou votre téléphone, votre message et le résumé de notre échange (votre profil et les dispositifs "
+    "proposés). Ces informations servent uniquement à traiter votre demande, ne sont pas transmises à "
+    "d'autres organismes et sont supprimées au plus tard un an après. Vous pouvez demander à les consulter, "
+    "les corriger ou les supprimer auprès de l'équipe qui vous recontactera. Acceptez-vous ?"
+)
+CANCEL_WORDS = {"annuler", "annule", "stop", "arreter", "arrete", "laisse tomber", "laissez tomber",
+                "non merci", "je ne veux plus", "j abandonne", "abandonner", "finalement non"}
+EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
+PHONE_CHARS_RE = re.compile(r"^[0-9 +().\-]+$")
+
+
+def clean_text(value: Any, limit: int) -> str:
+    """Plain text: no control characters, no markup, bounded length."""
+    text = unicodedata.normalize("NFC", str(value or ""))
+    text = "".join(ch for ch in text if ch.isprintable() or ch in "\n")
+    text = re.sub(r"<[^>]*>", " ", text)
+    text = html.unescape(text)
+    return re.sub(r"\s+", " ", text).strip()[:limit]
+
+
+def parse_contact(value: Any) -> tuple[Optional[str], Optional[str], Optional[str]]:
+    """(email, phone, problem) from what the user typed."""
+    text = clean_text(value, 200)
+    compact = text.replace(" ", "")
+    if "@" in text:
+        if EMAIL_RE.match(compact):
+            return compact.lower(), None, None
+        return None, None, "Cette adresse e-mail ne semble pas valide (exemple : prenom.nom@exemple.fr)."
+    if any(ch.isdigit() for ch in text):
+        if not PHONE_CHARS_RE.match(text):
+            return None, None, ("Un numéro de téléphone ne contient que des chiffres "
+                                "(exemple : 06 12 34 56 78).")
+        digits = re.sub(r"\D", "", text)
+        if text.strip().startswith("+"):
+            if 8 <= len(digits) <= 15:
+                return None, "+" + digits, None
+        elif len(digits) == 10 and digits.startswith("0"):
+            return None, " ".join(digits[i:i + 2] for i in range(0, 10, 2)), None
+        return None, None, "Ce numéro ne semble pas complet : un numéro français a 10 chiffres (exemple : 06 12 34 56 78)."
+    if "." in text and " " not in text.strip():
+        return None, None, "Il manque le « @ » dans cette adresse e-mail (exemple : prenom.nom@exemple.fr)."
+    return None, None, "Indiquez une adresse e-mail (avec un « @ ») ou un numéro de téléphone."
+
+
+def wants_to_cancel(tracker: Tracker) -> bool:
+    text = fold(latest_text(tracker))
+    return text in CANCEL_WORDS or latest_intent(tracker) in ("restart", "goodbye")
+
+
+class ValidateContactForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_contact_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: DomainDict) -> List[Text]:
+        if tracker.get_slot("contact_consentement") is False:
+            return []
+        return list(CONTACT_SLOTS)
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if tracker.get_slot("requested_slot") in CONTACT_SLOTS[1:] and wants_to_cancel(tracker):
+            return [SlotSet("contact_consentement", False), SlotSet("contact_nom", None),
+                    SlotSet("contact_coordonnees", None), SlotSet("contact_message", None),
+                    SlotSet("requested_slot", None)]
+        return await super().run(dispatcher, tracker, domain)
+
+    def validate_contact_consentement(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        if isinstance(value, bool):
+            return {"contact_consentement": value}
+        return {"contact_consentement": None}
+
+    def validate_contact_nom(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        name = clean_text(value, 80)
+        letters = sum(ch.isalpha() for ch in name)
+        if letters < 2 or "@" in name or sum(ch.isdigit() for ch in name) > 0:
+            dispatcher.utter_message(text="Je n'ai pas compris votre nom. Indiquez simplement votre prénom et votre nom.")
+            return {"contact_nom": None}
+        return {"contact_nom": name}
+
+    def validate_contact_coordonnees(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        email, phone, problem = parse_contact(value)
+        if problem:
+            dispatcher.utter_message(text=problem)
+            return {"contact_coordonnees": None}
+        return {"contact_coordonnees": email or phone}
+
+    def validate_contact_message(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
+        message = clean_text(value, 1000)
+        if not message:
+            return {"contact_message": None}
+        return {"contact_message": message}
+
+
+class ActionSaveRequest(Action):
+    """Record the request (only with consent), confirm, and forget the personal slots."""
+
+    def name(self) -> Text:
+        return "action_save_request"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        forget = [SlotSet(s, None) for s in CONTACT_SLOTS]
+        if tracker.get_slot("contact_consentement") is not True or not tracker.get_slot("contact_coordonnees"):
+            dispatcher.utter_message(response="utter_contact_not_saved")
+            return forget
+        coordinates = tracker.get_slot("contact_coordonnees")
+        email, phone, _problem = parse_contact(coordinates)
+        profile = profile_from_tracker(tracker)
+        orientation = get_client().orient(profile)
+        request = HandoffRequest(
+            conversation_id=tracker.sender_id,
+            partenaire=tracker.get_slot("partenaire"),
+            nom=tracker.get_slot("contact_nom"),
+            email=email,
+            telephone=phone,
+            message=tracker.get_slot("contact_message"),
+            consentement=True,
+            consentement_texte=CONSENT_TEXT,
+            profil=orientation.profil.as_contract(),
+            recommandations=[{"id": r.id, "nom": r.nom} for r in orientation.recommandations],
+            motif="aucun_resultat" if orientation.elargi else "demande",
+            cree_le=_dt.datetime.now(_dt.timezone.utc),
+        )
+        try:
+            with get_client().requests_session() as session, session.begin():
+                session.add(request)
+                session.flush()
+                number = request.id
+        except Exception:  # noqa: BLE001 - the user must know it failed
+            dispatcher.utter_message(response="utter_contact_failed")
+            return forget
+        how = "par e-mail" if email else "par téléphone"
+        dispatcher.utter_message(text=(
+            f"C'est enregistré (demande n° {number}). Une personne de l'équipe d'accueil vous recontactera "
+            f"{how}. Merci pour votre confiance !"))
+        return forget + [SlotSet("demande_enregistree", number)]
+
+
+class ActionAskContactConsentement(Action):
+    def name(self) -> Text:
+        return "action_ask_contact_consentement"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(text=CONSENT_TEXT, buttons=[
+            {"title": "Oui, j'accepte", "payload": "/affirm"},
+            {"title": "Non", "payload": "/deny"},
+        ])
+        return []

@@ -1,0 +1,75 @@
+"""The knowledge base as the actions see it: loaded once per process.
+
+By default everything comes from the database (``DATABASE_URL``), filled by
+``python -m knowledge load``. When the database is empty or unreachable the
+client runs locally from the YAML catalogue and the Etalab files, so the actions
+still work in development; it says so in the log.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from functools import cached_property
+from typing import Any, Mapping
+
+from knowledge.catalogue import Catalogue, load_catalogue
+from knowledge.engine import Orientation, orient
+from knowledge.store import load_catalogue_from_db, load_territories_from_db, requests_session
+from knowledge.territories import TerritoryIndex
+
+log = logging.getLogger(__name__)
+
+
+class KnowledgeClient:
+    def __init__(self, database_url: str | None = None):
+        self.database_url = database_url
+        self.mode = "database"
+
+    @cached_property
+    def catalogue(self) -> Catalogue:
+        try:
+            catalogue = load_catalogue_from_db(self.database_url)
+            if len(catalogue):
+                return catalogue
+        except Exception as exc:  # noqa: BLE001 - any database problem falls back to files
+            log.warning("knowledge base database unavailable (%s); using the YAML catalogue", exc)
+        self.mode = "local"
+        return load_catalogue()[0]
+
+    @cached_property
+    def territories(self) -> TerritoryIndex:
+        try:
+            index = load_territories_from_db(self.database_url)
+            if index.commune("31555") is not None:
+                return index
+        except Exception as exc:  # noqa: BLE001
+            log.warning("territories unavailable in the database (%s); using the Etalab files", exc)
+        self.mode = "local"
+        return TerritoryIndex.from_etalab()
+
+    def orient(self, profile: Mapping[str, Any], limit: int = 5) -> Orientation:
+        return orient(profile, self.catalogue, self.territories, limit=limit)
+
+    def scheme(self, scheme_id: str) -> dict | None:
+        return self.catalogue.get(scheme_id)
+
+    def requests_session(self):
+        return requests_session(self.database_url)
+
+
+_client: KnowledgeClient | None = None
+_lock = threading.Lock()
+
+
+def get_client() -> KnowledgeClient:
+    global _client
+    with _lock:
+        if _client is None:
+            _client = KnowledgeClient()
+        return _client
+
+
+def warm_up() -> None:
+    """Load everything at start-up so that the first user does not wait."""
+    client = get_client()
+    _ = client.catalogue, client.territories

@@ -1,0 +1,225 @@
+"""Map what people type to the contract's canonical slot values.
+
+DIET and the entity synonyms do most of the work; this module is the safety net
+used by the form validation when an entity value is not canonical or when a
+short answer ("asso", "on démarre", "un local") carries no entity. Matching is
+on accent-free lower-case words, so "creation", "Création" and "CREATION" agree.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+STATUTS = ("sans_structure", "association", "cooperative", "entreprise", "collectivite", "autre")
+STADES = ("idee", "creation", "developpement", "consolidation", "changement_echelle", "reprise")
+PUBLICS = ("structures_accompagnement", "siae", "entreprises_adaptees", "groupements_employeurs", "jeunes",
+           "etudiants", "cae_entrepreneurs_salaries")
+BESOINS = ("financement", "hebergement", "accompagnement", "formation", "juridique", "emploi",
+           "marches", "reseau")
+
+STATUT_LABELS = {
+    "sans_structure": "pas encore de structure",
+    "association": "association",
+    "cooperative": "coopérative (SCOP, SCIC, CAE…)",
+    "entreprise": "entreprise",
+    "collectivite": "collectivité (commune, EPCI…)",
+    "autre": "autre structure (mutuelle, fondation…)",
+}
+STADE_LABELS = {
+    "idee": "au stade de l'idée",
+    "creation": "en création ou en test",
+    "developpement": "en développement",
+    "consolidation": "en consolidation",
+    "changement_echelle": "en changement d'échelle",
+    "reprise": "en reprise ou transmission d'entreprise",
+}
+BESOIN_LABELS = {
+    "financement": "financement",
+    "hebergement": "local ou hébergement",
+    "accompagnement": "accompagnement et conseil",
+    "formation": "formation",
+    "juridique": "questions juridiques",
+    "emploi": "emploi et recrutement",
+    "marches": "marchés et clients",
+    "reseau": "réseau et visibilité",
+}
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, apostrophes and hyphens as spaces, single spaces."""
+    text = unicodedata.normalize("NFKD", str(text).casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    text = re.sub(r"[’'`´\-_/]", " ", text)
+    text = re.sub(r"[^a-z0-9 ]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _compile(patterns: dict[str, list[str]]) -> list[tuple[str, re.Pattern]]:
+    return [(value, re.compile(r"\b(?:" + "|".join(words) + r")\b")) for value, words in patterns.items()]
+
+
+# Order matters: the first value whose pattern matches wins (specific before generic).
+_STATUT_PATTERNS = _compile({
+    "collectivite": [r"commune", r"mairie", r"epci", r"intercommunalite", r"communaute de communes",
+                     r"communaute d agglomeration", r"metropole", r"collectivite s?", r"elus?",
+                     r"conseil municipal", r"syndicat mixte"],
+    "cooperative": [r"scop", r"scic", r"cae", r"coop", r"coops", r"cooperatives?",
+                    r"societe cooperative", r"cuma", r"sccp"],
+    "association": [r"asso", r"assos", r"association s?", r"loi 1901", r"assoc", r"asociation",
+                    r"associatif", r"associative"],
+    "autre": [r"mutuelle", r"fondation", r"fonds de dotation", r"mutualiste"],
+    "entreprise": [r"entreprise", r"societe", r"sarl", r"sas", r"sasu", r"eurl", r"esus",
+                   r"micro entreprise", r"micro entrepreneur", r"auto entrepreneur",
+                   r"auto entreprise", r"entreprise individuelle", r"ei", r"ei?rl", r"startup",
+                   r"start up", r"boite"],
+    "sans_structure": [r"pas (encore )?de structure", r"pas (encore )?de statut", r"aucune structure",
+                       r"aucun statut", r"rien de cree", r"pas (encore )?cree", r"particulier",
+                       r"seule?", r"a titre individuel", r"collectif informel", r"groupe d amis",
+                       r"sans structure", r"pas encore immatricule", r"juste moi", r"personne physique",
+                       r"citoyens?", r"habitants?"],
+})
+
+_STADE_PATTERNS = _compile({
+    "reprise": [r"reprise", r"reprendre", r"repreneurs?", r"transmission", r"transmettre", r"ceder",
+                r"cession", r"retraite"],
+    "changement_echelle": [r"changement d echelle", r"changer d echelle", r"essaimer", r"essaimage",
+                           r"dupliquer", r"duplication", r"repliquer", r"passer a l echelle",
+                           r"autres territoires", r"s implanter ailleurs", r"ouvrir (un|une|d autres) "
+                           r"(antenne|site|agence)s?", r"grandir beaucoup", r"accelerer", r"acceleration"],
+    "consolidation": [r"consolid\w*", r"stabilis\w*", r"perenn\w*", r"difficultes?", r"en difficulte",
+                      r"tresorerie", r"fragil\w*", r"sauver", r"risque de fermer", r"baisse des subventions",
+                      r"securiser", r"modele economique"],
+    "developpement": [r"developp\w*", r"croissance", r"grandir", r"nouvelle activite", r"embaucher",
+                      r"recruter", r"se deployer", r"deploiement", r"diversifier", r"structuration"],
+    "creation": [r"creation", r"creer", r"en train de creer", r"demarr\w*", r"lancement", r"lancer",
+                 r"on se lance", r"je me lance", r"tester", r"test d activite", r"premiere annee",
+                 r"immatriculation", r"vient de (se )?creer", r"jeune (structure|entreprise|asso\w*)",
+                 r"monter", r"on monte", r"je monte"],
+    "idee": [r"idee", r"idees", r"emergence", r"reflexion", r"reflechi\w*", r"ante creation",
+             r"faisabilite", r"opportunite", r"envie de", r"projet pas encore", r"pas encore lance",
+             r"debut de projet", r"au tout debut", r"j y pense", r"en projet"],
+})
+
+_BESOIN_PATTERNS = _compile({
+    "financement": [r"financ\w*", r"argent", r"fonds", r"subventions?", r"prets?", r"emprunts?",
+                    r"tresorerie", r"garanties?", r"capital", r"fonds propres", r"investissements?",
+                    r"aides? financieres?", r"budget", r"crowdfunding", r"dons?", r"thunes?",
+                    r"levee de fonds", r"banque"],
+    "hebergement": [r"locaux", r"local", r"bureaux?", r"hebergement", r"heberger", r"pepiniere",
+                    r"coworking", r"co working", r"tiers lieux?", r"atelier", r"salle", r"lieu",
+                    r"immobilier", r"foncier", r"espace"],
+    "accompagnement": [r"accompagn\w*", r"conseils?", r"conseiller", r"diagnostic", r"coaching",
+                       r"incubat\w*", r"aide a monter", r"orientation", r"appui", r"soutien",
+                       r"etre aide", r"mentor\w*", r"strategie", r"expertise", r"tester mon activite"],
+    "formation": [r"formations?", r"former", r"se former", r"apprendre", r"ateliers? de formation",
+                  r"competences", r"diplome", r"monter en competence"],
+    "juridique": [r"juridiques?", r"statuts?", r"forme juridique", r"esus", r"agrement", r"droit",
+                  r"gouvernance", r"choisir le statut", r"rediger"],
+    "emploi": [r"emplois?", r"recrut\w*", r"embauch\w*", r"salaries?", r"insertion",
+               r"groupement d employeurs", r"rh", r"ressources humaines", r"service civique"],
+    "marches": [r"marches?( publics?)?", r"clients?", r"debouches?", r"vendre", r"commande publique",
+                r"appels? d offres?", r"commercial\w*", r"achats?"],
+    "reseau": [r"reseaux?", r"visibilite", r"partenaires?", r"partenariats?", r"se faire connaitre",
+               r"rencontrer", r"communication", r"reseauter", r"networking", r"mise en relation"],
+})
+
+_EMPLOYEUR_YES = re.compile(r"\b(employeu(r|se)s?|salaries?|emplo(i|yons|ie)|[0-9]+ (salaries|employes|"
+                            r"personnes|etp|postes)|des salaries|on a des (salaries|employes)|on emploie|"
+                            r"nous employons|oui)\b")
+_EMPLOYEUR_NO = re.compile(r"\b(pas de salaries?|aucun salarie|sans salaries?|que des benevoles|"
+                           r"uniquement des benevoles|seulement des benevoles|non employeu(r|se)|"
+                           r"personne n est salarie|0 salarie|zero salarie|non|benevoles)\b")
+
+
+def _first(patterns: list[tuple[str, re.Pattern]], text: str) -> str | None:
+    folded = fold(text)
+    for value, pattern in patterns:
+        if pattern.search(folded):
+            return value
+    return None
+
+
+def canonical_statut(text: str | None) -> str | None:
+    if not text:
+        return None
+    if text in STATUTS:
+        return text
+    return _first(_STATUT_PATTERNS, text)
+
+
+def canonical_stade(text: str | None) -> str | None:
+    if not text:
+        return None
+    if text in STADES:
+        return text
+    return _first(_STADE_PATTERNS, text)
+
+
+def canonical_besoins(values) -> list[str]:
+    """All needs named in a value, a list of values or a sentence, in canonical order."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    found: set[str] = set()
+    for value in values:
+        if not value:
+            continue
+        if value in BESOINS:
+            found.add(value)
+            continue
+        folded = fold(value)
+        for besoin, pattern in _BESOIN_PATTERNS:
+            if pattern.search(folded):
+                found.add(besoin)
+    return [b for b in BESOINS if b in found]
+
+
+def canonical_employeur(value) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if value is None:
+        return None
+    folded = fold(str(value))
+    if folded in {"true", "vrai", "1"}:
+        return True
+    if folded in {"false", "faux", "0"}:
+        return False
+    if _EMPLOYEUR_NO.search(folded):
+        return False
+    if _EMPLOYEUR_YES.search(folded):
+        return True
+    return None
+
+
+_PUBLIC_PATTERNS = _compile({
+    "siae": [r"siae", r"iae", r"insertion par l activite economique", r"entreprise d insertion", r"chantiers? d insertion",
+             r"aci", r"etti", r"association intermediaire", r"structure d insertion"],
+    "entreprises_adaptees": [r"entreprises? adaptees?", r"ea", r"esat", r"travailleurs handicapes"],
+    "groupements_employeurs": [r"groupements? d employeurs?", r"ge", r"geiq"],
+    "jeunes": [r"jeunes?", r"ados?", r"adolescents?", r"lyceens?", r"16 18 ans", r"mineurs?"],
+    "etudiants": [r"etudiants?", r"etudiantes?", r"en master", r"a la fac", r"universite"],
+    "structures_accompagnement": [r"structures? d accompagnement", r"reseau d accompagnement",
+                                  r"nous accompagnons des porteurs", r"on accompagne des porteurs"],
+    "cae_entrepreneurs_salaries": [r"entrepreneurs? salaries?"],
+})
+
+
+def canonical_publics(values) -> list[str]:
+    """Specific publics named in entity values or text (SIAE, young people...)."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    found: set[str] = set()
+    for value in values:
+        if not value:
+            continue
+        if value in PUBLICS:
+            found.add(value)
+            continue
+        folded = fold(value)
+        for public, pattern in _PUBLIC_PATTERNS:
+            if pattern.search(folded):
+                found.add(public)
+    return [p for p in PUBLICS if p in found]

@@ -1,0 +1,1 @@
+"""Web server of the assistant: the chat page, its assets and (later) partner embedding."""

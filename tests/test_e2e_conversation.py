@@ -1,0 +1,104 @@
+"""The first French conversation, through the real servers (issue 2)."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+FRENCH_WORDS = re.compile(r"\b(je|vous|votre|vos|le|la|les|de|des|pour|est|une|un)\b", re.I)
+
+
+def is_french(text: str) -> bool:
+    return len(FRENCH_WORDS.findall(text)) >= 3
+
+
+def test_greeting_presents_the_service_and_asks_the_first_question(chat):
+    messages = chat.say("Bonjour")
+    text = "\n".join(m.get("text", "") for m in messages)
+    assert "économie sociale et solidaire" in text
+    assert "statut" in text and "commune" in text and "besoins" in text  # says what it will ask
+    assert chat.slots()["requested_slot"] == "statut"
+    buttons = [b for m in messages for b in m.get("buttons", [])]
+    assert any(b["payload"] == '/inform{"statut": "association"}' for b in buttons)
+
+
+def test_goodbye_thanks_bot_and_capabilities(chat):
+    assert "Au revoir" in chat.texts("au revoir")
+    assert "plaisir" in chat.texts("merci beaucoup")
+    bot = chat.texts("êtes-vous un robot ?")
+    assert "assistant automatique" in bot and "pas une personne" in bot
+    assert "Je vous aide" in chat.texts("que savez-vous faire ?")
+
+
+def test_out_of_scope_gets_an_honest_answer(chat):
+    text = chat.texts("quel temps fera-t-il demain à Toulouse ?")
+    assert "Je ne peux pas vous aider sur ce sujet" in text
+
+
+def test_restart_forgets_everything(chat):
+    chat.say("Bonjour")
+    chat.say("nous sommes une association")
+    assert chat.slots()["statut"] == "association"
+    text = chat.texts("on recommence depuis le début")
+    assert "on recommence" in text
+    assert chat.slots()["statut"] is None
+
+
+def test_profile_questions_follow_in_order(chat):
+    chat.say("Bonjour")
+    chat.say("nous sommes une association")
+    slots = chat.slots()
+    assert slots["statut"] == "association"
+    assert slots["requested_slot"] == "stade"
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\n\t"])
+def test_empty_messages_get_a_french_reply(chat, text):
+    messages = chat.say(text)
+    assert len(messages) == 1 and "vide" in messages[0]["text"]
+
+
+def test_huge_message_gets_a_french_reply_and_keeps_the_profile(chat):
+    chat.say("nous sommes une association")
+    messages = chat.say("a" * 10_000)
+    assert "trop long" in messages[0]["text"]
+    assert chat.slots()["statut"] == "association"
+
+
+@pytest.mark.parametrize("text", ["😀😀😀", "🤔", "<script>alert('x')</script>", "<b>gras</b> <i>html</i>",
+                                  "<img src=x onerror=alert(1)>", "Hello, can you help me with my project?",
+                                  "¿Dónde está la biblioteca?", "asdkjh qwpoeiru zmxncb"])
+def test_odd_messages_get_a_french_reply(chat, text):
+    messages = chat.say(text)
+    assert messages, "no reply"
+    text_out = "\n".join(m.get("text", "") for m in messages)
+    assert is_french(text_out), text_out
+    assert "<script" not in text_out and "onerror" not in text_out
+
+
+def test_english_is_answered_in_french(chat):
+    text = chat.texts("Hello, I need funding for my social enterprise")
+    assert "uniquement en français" in text
+
+
+@pytest.mark.parametrize("body", ["not json", "[]", "42", "{\"message\": \"bonjour\"}",
+                                  "{\"sender\": \"\", \"message\": \"bonjour\"}", "{\"sender\": {\"a\": 1}}"])
+def test_malformed_requests_get_400_in_french_never_500(chat, body):
+    status, payload = chat.post(body)
+    assert status == 400
+    assert "JSON" in payload["error"] or "sender" in payload["error"]
+
+
+def test_non_string_message_is_treated_as_empty(chat):
+    status, payload = chat.post(json.dumps({"sender": chat.sender, "message": 12345}))
+    assert status == 200 and "vide" in payload[0]["text"]
+
+
+def test_tracker_exposes_contract_slots(chat):
+    chat.say("Bonjour")
+    slots = chat.slots()
+    for name in ("statut", "employeur", "stade", "commune", "departement", "besoins"):
+        assert name in slots
