@@ -19,14 +19,12 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from actions import understanding
 from actions import vocabulary as voc
 from actions.knowledge_client import get_client
+from actions.understanding import ANSWER_INTENTS
 
-FORM = "profil_form"
 BASE_SLOTS = ["statut", "stade", "commune", "besoins"]
-# Intents that are attempts to answer the current question.
-ANSWER_INTENTS = {"inform", "dont_know", "nlu_fallback", "nonsense", "affirm", "deny", "request_orientation"}
-MAX_CANDIDATES = 6
 EMPLOYER_STATUSES = {"association", "cooperative", "entreprise", "autre"}
 
 
@@ -39,7 +37,7 @@ def latest_text(tracker: Tracker) -> str:
 
 
 def entity_values(tracker: Tracker, entity: str) -> List[Any]:
-    return [e.get("value") for e in tracker.latest_message.get("entities") or [] if e.get("entity") == entity]
+    return understanding.entity_values(tracker.latest_message.get("entities") or [], entity)
 
 
 def profile_from_tracker(tracker: Tracker, **overrides: Any) -> Dict[str, Any]:
@@ -66,31 +64,6 @@ def employer_changes_answer(profile: Dict[str, Any]) -> bool:
     with_staff = client.orient({**profile, "employeur": True}).ids
     without = client.orient({**profile, "employeur": False}).ids
     return with_staff != without
-
-
-def place_slots(result, *, answer: bool) -> Dict[str, Any]:
-    """Slots to set from a territory lookup result."""
-    if result.status == "found" and result.commune is not None:
-        return {"commune": result.commune.code, "departement": result.commune.departement,
-                "lieu_candidats": None, "lieu_saisi": None}
-    if result.status == "found" and result.kind == "departement" and result.departement is not None:
-        return {"departement": result.departement.code, "lieu_candidats": None, "lieu_saisi": None}
-    if result.status == "ambiguous" and result.candidates:
-        out: Dict[str, Any] = {
-            "lieu_candidats": [{"code": c.code, "nom": c.nom, "departement": c.departement}
-                               for c in result.candidates[:MAX_CANDIDATES]],
-            "lieu_saisi": result.query,
-        }
-        if result.departement is not None:
-            out["departement"] = result.departement.code
-        return out
-    if answer and result.status == "unknown":
-        suggestions = [getattr(s, "nom", s) and {"code": getattr(s, "code", None), "nom": getattr(s, "nom", str(s)),
-                                                  "departement": getattr(s, "departement", None)}
-                       for s in (result.suggestions or [])[:MAX_CANDIDATES]]
-        return {"lieu_candidats": [s for s in suggestions if s.get("code")] or None,
-                "lieu_saisi": result.query or None}
-    return {}
 
 
 class ValidateProfilForm(FormValidationAction):
@@ -120,39 +93,15 @@ class ValidateProfilForm(FormValidationAction):
         return events
 
     def _place(self, tracker: Tracker) -> Dict[str, Any]:
-        """Places in the latest message: button payloads, then the whole answer, then mentions."""
-        territories = get_client().territories
-        for code in entity_values(tracker, "commune"):
-            commune = territories.commune(str(code))
-            if commune is not None:
-                return {"commune": commune.code, "departement": commune.departement,
-                        "lieu_candidats": None, "lieu_saisi": None}
-        for code in entity_values(tracker, "departement"):
-            dep = territories.departement(str(code))
-            if dep is not None:
-                return {"departement": dep.code, "commune": None, "lieu_candidats": None, "lieu_saisi": None}
-        text = latest_text(tracker)
-        if not text.strip() or text.startswith("/"):
-            return {}
-        requested = tracker.get_slot("requested_slot")
-        intent = latest_intent(tracker)
-        mentions = territories.find_in_text(text)
-        if mentions:
-            slots = place_slots(mentions[0].result, answer=False)
-            if slots.get("departement") and "commune" not in slots:
-                slots["commune"] = None  # a new department replaces an old commune
-            return slots
-        if requested == "commune" and intent in ANSWER_INTENTS and intent != "dont_know":
-            return place_slots(territories.lookup(text), answer=True)
-        return {}
+        return understanding.place_from_message(
+            latest_text(tracker), tracker.latest_message.get("entities") or [], latest_intent(tracker),
+            tracker.get_slot("requested_slot"), get_client().territories)
 
     # Short answers without entities ------------------------------------------------------------
 
     def _answer_text(self, tracker: Tracker, slot: str) -> Optional[str]:
-        if tracker.get_slot("requested_slot") != slot or latest_intent(tracker) not in ANSWER_INTENTS:
-            return None
-        text = latest_text(tracker)
-        return None if text.startswith("/") else text
+        return understanding.answer_text(latest_text(tracker), latest_intent(tracker),
+                                         tracker.get_slot("requested_slot"), slot)
 
     async def extract_statut(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         text = self._answer_text(tracker, "statut")

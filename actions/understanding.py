@@ -1,0 +1,109 @@
+"""From one parsed user message to profile slot values, without Rasa.
+
+The form uses these functions, and the NLU benchmark uses ``slots_from_message``
+to measure slot accuracy with exactly the form's rules:
+1. entities (DIET, synonyms, button payloads) give canonical values;
+2. a short answer to the question being asked is read by ``vocabulary``;
+3. places are found by the knowledge base (never by the NLU model).
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Optional
+
+from actions import vocabulary as voc
+
+# Intents that are attempts to answer the current question.
+ANSWER_INTENTS = {"inform", "dont_know", "nlu_fallback", "nonsense", "affirm", "deny", "request_orientation"}
+MAX_CANDIDATES = 6
+
+
+def entity_values(entities: Iterable[dict], name: str) -> List[Any]:
+    return [e.get("value") for e in entities or [] if e.get("entity") == name]
+
+
+def place_slots(result, *, answer: bool) -> Dict[str, Any]:
+    """Slots to set from a territory lookup result."""
+    if result.status == "found" and result.commune is not None:
+        return {"commune": result.commune.code, "departement": result.commune.departement,
+                "lieu_candidats": None, "lieu_saisi": None}
+    if result.status == "found" and result.kind == "departement" and result.departement is not None:
+        return {"departement": result.departement.code, "lieu_candidats": None, "lieu_saisi": None}
+    if result.status == "ambiguous" and result.candidates:
+        out: Dict[str, Any] = {
+            "lieu_candidats": [{"code": c.code, "nom": c.nom, "departement": c.departement}
+                               for c in result.candidates[:MAX_CANDIDATES]],
+            "lieu_saisi": result.query,
+        }
+        if result.departement is not None:
+            out["departement"] = result.departement.code
+        return out
+    if answer and result.status == "unknown":
+        suggestions = [{"code": s.code, "nom": s.nom, "departement": s.departement}
+                       for s in (result.suggestions or [])[:MAX_CANDIDATES] if hasattr(s, "code")]
+        return {"lieu_candidats": suggestions or None, "lieu_saisi": (result.query or "")[:80] or None}
+    return {}
+
+
+def place_from_message(text: str, entities: Iterable[dict], intent: Optional[str], requested: Optional[str],
+                       territories) -> Dict[str, Any]:
+    """Places in a message: button payloads, then mentions in the text, then the whole answer."""
+    for code in entity_values(entities, "commune"):
+        commune = territories.commune(str(code))
+        if commune is not None:
+            return {"commune": commune.code, "departement": commune.departement,
+                    "lieu_candidats": None, "lieu_saisi": None}
+    for code in entity_values(entities, "departement"):
+        dep = territories.departement(str(code))
+        if dep is not None:
+            return {"departement": dep.code, "commune": None, "lieu_candidats": None, "lieu_saisi": None}
+    if not text or not text.strip() or text.startswith("/"):
+        return {}
+    mentions = territories.find_in_text(text)
+    if mentions:
+        slots = place_slots(mentions[0].result, answer=False)
+        if slots.get("departement") and "commune" not in slots:
+            slots["commune"] = None  # a new department replaces an old commune
+        return slots
+    if requested == "commune" and intent in ANSWER_INTENTS and intent != "dont_know":
+        return place_slots(territories.lookup(text), answer=True)
+    return {}
+
+
+def answer_text(text: str, intent: Optional[str], requested: Optional[str], slot: str) -> Optional[str]:
+    """The text, when it answers the question asked for ``slot``."""
+    if requested != slot or intent not in ANSWER_INTENTS or not text or text.startswith("/"):
+        return None
+    return text
+
+
+def slots_from_message(parse: Dict[str, Any], territories, requested: Optional[str] = None) -> Dict[str, Any]:
+    """Every profile slot one message sets (only the slots it sets)."""
+    text = parse.get("text") or ""
+    intent = (parse.get("intent") or {}).get("name")
+    entities = parse.get("entities") or []
+    out: Dict[str, Any] = {}
+
+    statut = next((voc.canonical_statut(str(v)) for v in entity_values(entities, "statut")), None)
+    statut = statut or voc.canonical_statut(answer_text(text, intent, requested, "statut"))
+    if statut:
+        out["statut"] = statut
+    stade = next((voc.canonical_stade(str(v)) for v in entity_values(entities, "stade")), None)
+    stade = stade or voc.canonical_stade(answer_text(text, intent, requested, "stade"))
+    if stade:
+        out["stade"] = stade
+    besoins = voc.canonical_besoins(entity_values(entities, "besoin")) or voc.canonical_besoins(
+        answer_text(text, intent, requested, "besoins"))
+    if besoins:
+        out["besoins"] = besoins
+    employeur = next((voc.canonical_employeur(v) for v in entity_values(entities, "employeur")), None)
+    if employeur is None and requested == "employeur" and intent in ("affirm", "deny"):
+        employeur = intent == "affirm"
+    if employeur is None:
+        employeur = voc.canonical_employeur(answer_text(text, intent, requested, "employeur"))
+    if employeur is not None:
+        out["employeur"] = employeur
+    place = place_from_message(text, entities, intent, requested, territories)
+    for key in ("commune", "departement"):
+        if place.get(key):
+            out[key] = place[key]
+    return out
