@@ -79,18 +79,17 @@ class ValidateProfilForm(FormValidationAction):
             slots.remove("commune")
         filled = all(tracker.get_slot(s) for s in slots if s != "commune") and bool(
             tracker.get_slot("commune") or departement)
-        if filled and employer_changes_answer(profile_from_tracker(tracker)):
+        # Known: validated, never asked. Unknown: asked only when it changes the recommendations.
+        if tracker.get_slot("employeur") is not None or (
+                filled and employer_changes_answer(profile_from_tracker(tracker))):
             slots.append("employeur")
         return slots
 
-    async def get_extraction_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: DomainDict) -> List[EventType]:
-        events = await super().get_extraction_events(dispatcher, tracker, domain)
-        found = {e["name"] for e in events}
-        place = self._place(tracker)
-        events += [SlotSet(k, v) for k, v in place.items() if k not in found]
-        tracker.add_slots([SlotSet(k, v) for k, v in place.items()])
-        return events
+    async def next_requested_slot(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                  domain: DomainDict) -> Optional[EventType]:
+        """Always decide here (the SDK leaves it to Rasa when the list equals the domain's)."""
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        return SlotSet("requested_slot", next((s for s in required if tracker.slots.get(s) is None), None))
 
     def _place(self, tracker: Tracker) -> Dict[str, Any]:
         return understanding.place_from_message(
@@ -154,22 +153,32 @@ class ValidateProfilForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         requested = tracker.get_slot("requested_slot")
-        before = {s: tracker.get_slot(s) for s in BASE_SLOTS + ["employeur", "departement"]}
+        # Places come from the knowledge base, not from entities: add them before the SDK extracts and
+        # validates, then keep the ones it drops because they are not questions of the form.
+        place = [SlotSet(k, v) for k, v in self._place(tracker).items()]
+        if (requested == "commune" and latest_intent(tracker) == "dont_know"
+                and tracker.get_slot("departement") == "31" and not tracker.get_slot("commune")):
+            place.append(SlotSet("commune_facultative", True))  # in Haute-Garonne the commune helps, not required
+        tracker.add_slots(place)
         events = await super().run(dispatcher, tracker, domain)
-        after = dict(before)
+        returned = {e["name"] for e in events if e.get("event") == "slot"}
+        events = [e for e in place if e["name"] not in returned] + events
+        # The tracker already holds the slots extracted from this message; events hold the validated values.
+        after = {s: tracker.get_slot(s) for s in BASE_SLOTS + ["employeur", "departement"]}
         for event in events:
             if event.get("event") == "slot" and event["name"] in after:
                 after[event["name"]] = event["value"]
         intent = latest_intent(tracker)
-        answered = requested and after.get(requested) is not None and after.get(requested) != before.get(requested)
-        if requested == "commune" and after.get("departement") and after.get("departement") != before.get("departement"):
-            answered = True
+        answered = bool(requested) and after.get(requested) is not None
+        if requested == "commune" and after.get("departement") and not tracker.get_slot("lieu_candidats"):
+            answered = answered or any(e.get("name") == "departement" for e in events)
         failures = int(tracker.get_slot("echecs_profil") or 0)
-        if answered and failures:
+        place_question = any(e.get("name") == "lieu_statut" and e.get("value") for e in events)
+        if place_question or any(e.get("name") == "commune_facultative" for e in events):
+            pass  # the question shows candidates, or is no longer asked: not a failure
+        elif answered and failures:
             events.append(SlotSet("echecs_profil", 0.0))
         elif requested and not answered and intent in ANSWER_INTENTS:
-            if intent == "dont_know" and requested == "commune" and after.get("departement") == "31":
-                events.append(SlotSet("commune_facultative", True))
             events.append(SlotSet("echecs_profil", float(failures + 1)))
         return events
 
@@ -317,20 +326,22 @@ class ActionAskCommune(AskProfileSlot):
     )
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if latest_intent(tracker) == "dont_know":
+            return super().run(dispatcher, tracker, domain)
         candidates = tracker.get_slot("lieu_candidats") or []
-        typed = tracker.get_slot("lieu_saisi")
+        typed = (tracker.get_slot("lieu_saisi") or "").strip()
+        status = tracker.get_slot("lieu_statut")
         departement = tracker.get_slot("departement")
         buttons = [{"title": f"{c['nom']} ({c.get('departement') or '?'})",
                     "payload": _payload("inform", commune=c["code"])} for c in candidates if c.get("code")]
-        if candidates and departement and typed and typed.strip().isdigit():
-            dispatcher.utter_message(text=f"Le code postal {typed.strip()} couvre plusieurs communes. Laquelle ?",
+        if status == "ambigu" and typed.isdigit():
+            dispatcher.utter_message(text=f"Le code postal {typed} couvre plusieurs communes. Laquelle ?",
                                      buttons=buttons)
-        elif candidates and typed and int(tracker.get_slot("echecs_profil") or 0) == 0:
-            dispatcher.utter_message(text=f"Plusieurs communes s'appellent « {typed.strip()} ». Laquelle ?",
+        elif status == "ambigu":
+            dispatcher.utter_message(text=f"Plusieurs communes s'appellent « {typed[:60]} ». Laquelle ?",
                                      buttons=buttons)
-        elif typed:
-            shown = typed.strip()[:60]
-            text = (f"Je ne trouve pas de commune française nommée « {shown} ». "
+        elif status == "inconnu":
+            text = (f"Je ne trouve pas de commune française nommée « {typed[:60]} ». "
                     + ("Vouliez-vous dire l'une de celles-ci ? " if buttons else "")
                     + "Vous pouvez aussi écrire le code postal. Ce service concerne les projets situés en France.")
             dispatcher.utter_message(text=text, buttons=buttons)

@@ -15,6 +15,8 @@ from actions import vocabulary as voc
 # Intents that are attempts to answer the current question.
 ANSWER_INTENTS = {"inform", "dont_know", "nlu_fallback", "nonsense", "affirm", "deny", "request_orientation"}
 MAX_CANDIDATES = 6
+# Clears what the commune question shows after an ambiguous or unknown place.
+NO_PLACE_QUESTION = {"lieu_candidats": None, "lieu_saisi": None, "lieu_statut": None}
 
 
 def entity_values(entities: Iterable[dict], name: str) -> List[Any]:
@@ -24,15 +26,15 @@ def entity_values(entities: Iterable[dict], name: str) -> List[Any]:
 def place_slots(result, *, answer: bool) -> Dict[str, Any]:
     """Slots to set from a territory lookup result."""
     if result.status == "found" and result.commune is not None:
-        return {"commune": result.commune.code, "departement": result.commune.departement,
-                "lieu_candidats": None, "lieu_saisi": None}
+        return {"commune": result.commune.code, "departement": result.commune.departement, **NO_PLACE_QUESTION}
     if result.status == "found" and result.kind == "departement" and result.departement is not None:
-        return {"departement": result.departement.code, "lieu_candidats": None, "lieu_saisi": None}
+        return {"departement": result.departement.code, **NO_PLACE_QUESTION}
     if result.status == "ambiguous" and result.candidates:
         out: Dict[str, Any] = {
             "lieu_candidats": [{"code": c.code, "nom": c.nom, "departement": c.departement}
                                for c in result.candidates[:MAX_CANDIDATES]],
             "lieu_saisi": result.query,
+            "lieu_statut": "ambigu",
         }
         if result.departement is not None:
             out["departement"] = result.departement.code
@@ -40,7 +42,8 @@ def place_slots(result, *, answer: bool) -> Dict[str, Any]:
     if answer and result.status == "unknown":
         suggestions = [{"code": s.code, "nom": s.nom, "departement": s.departement}
                        for s in (result.suggestions or [])[:MAX_CANDIDATES] if hasattr(s, "code")]
-        return {"lieu_candidats": suggestions or None, "lieu_saisi": (result.query or "")[:80] or None}
+        return {"lieu_candidats": suggestions or None, "lieu_saisi": (result.query or "")[:80] or None,
+                "lieu_statut": "inconnu"}
     return {}
 
 
@@ -50,12 +53,11 @@ def place_from_message(text: str, entities: Iterable[dict], intent: Optional[str
     for code in entity_values(entities, "commune"):
         commune = territories.commune(str(code))
         if commune is not None:
-            return {"commune": commune.code, "departement": commune.departement,
-                    "lieu_candidats": None, "lieu_saisi": None}
+            return {"commune": commune.code, "departement": commune.departement, **NO_PLACE_QUESTION}
     for code in entity_values(entities, "departement"):
         dep = territories.departement(str(code))
         if dep is not None:
-            return {"departement": dep.code, "commune": None, "lieu_candidats": None, "lieu_saisi": None}
+            return {"departement": dep.code, "commune": None, **NO_PLACE_QUESTION}
     if not text or not text.strip() or text.startswith("/"):
         return {}
     mentions = territories.find_in_text(text)

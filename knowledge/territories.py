@@ -1275,6 +1275,25 @@ class TerritoryIndex:
         """"Revel (38)", "Saint-Denis, La Réunion": a department, region or postal
         code right after an ambiguous commune selects among its homonyms."""
         out = list(mentions)
+        for idx, m in enumerate(out):
+            # "Saint-Pierre 974", "Revel (31)", "Muret 31600": a bare code right after the name.
+            res = m.result
+            if res.kind != "commune" or not (res.status == "ambiguous" or res.alternatives):
+                continue
+            follow = _CODE_AFTER_NAME.match(sentence[m.end:m.end + 12])
+            if not follow:
+                continue
+            code = follow.group(1).upper()
+            pool = res.candidates if res.status == "ambiguous" else [res.commune] + res.alternatives
+            if len(code) == 5:
+                allowed = set(self._cp.get(code, ()))
+                kept = [c for c in pool if c.code in allowed]
+            else:
+                kept = [c for c in pool if c.departement == code.zfill(2)]
+            if kept:
+                status = "found" if len(kept) == 1 else "ambiguous"
+                out[idx] = Mention(m.start, m.end, m.text,
+                                   self._commune_result(res.query, status, kept, [], res.match or "exact", kept[0].nom))
         for idx in range(len(out) - 1):
             m, nxt = out[idx], out[idx + 1]
             res = m.result
@@ -1305,6 +1324,9 @@ class TerritoryIndex:
 # --------------------------------------------------------------------------- #
 # helpers
 # --------------------------------------------------------------------------- #
+
+_CODE_AFTER_NAME = re.compile(r"^\s*[(,]?\s*([0-9]{5}|97[1-6]|[0-9]{2}|2[AaBb])\b")
+
 
 def _short_names(key: str) -> list[str]:
     """Short forms by which a commune is commonly called:
