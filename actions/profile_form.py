@@ -40,6 +40,19 @@ def entity_values(tracker: Tracker, entity: str) -> List[Any]:
     return understanding.entity_values(tracker.latest_message.get("entities") or [], entity)
 
 
+def previous_value(tracker: Tracker, slot: str) -> Any:
+    """The slot's value before the latest user message (what a failed correction must not erase)."""
+    seen_user = False
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            seen_user = True
+        elif seen_user and event.get("event") == "slot" and event.get("name") == slot:
+            return event.get("value")
+        elif seen_user and event.get("event") in ("restart", "session_started"):
+            return None
+    return None
+
+
 def profile_from_tracker(tracker: Tracker, **overrides: Any) -> Dict[str, Any]:
     """The contract profile from the slots, canonicalised (slots set outside the form are not validated)."""
     profile = {
@@ -126,22 +139,31 @@ class ValidateProfilForm(FormValidationAction):
 
     # Validation -------------------------------------------------------------------------------
 
+    # A value that cannot be understood never erases a value understood earlier.
+
     def validate_statut(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         statut = voc.canonical_statut(str(value)) if value else None
+        if statut is None:
+            return {"statut": voc.canonical_statut(previous_value(tracker, "statut"))}
         out: Dict[str, Any] = {"statut": statut}
         if statut in ("sans_structure", "collectivite"):
             out["employeur"] = None
         return out
 
     def validate_stade(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        return {"stade": voc.canonical_stade(str(value)) if value else None}
+        stade = voc.canonical_stade(str(value)) if value else None
+        return {"stade": stade or voc.canonical_stade(previous_value(tracker, "stade"))}
 
     def validate_besoins(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        besoins = voc.canonical_besoins(value)
+        besoins = voc.canonical_besoins(value) or voc.canonical_besoins(previous_value(tracker, "besoins"))
         return {"besoins": besoins or None}
 
     def validate_employeur(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        return {"employeur": voc.canonical_employeur(value)}
+        # "sans salarié" may be tagged as an employer entity: the words of the message decide.
+        employeur = False if voc.says_no_employees(latest_text(tracker)) else voc.canonical_employeur(value)
+        if employeur is None:
+            employeur = voc.canonical_employeur(previous_value(tracker, "employeur"))
+        return {"employeur": employeur}
 
     def validate_commune(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         if value is None:
@@ -159,6 +181,8 @@ class ValidateProfilForm(FormValidationAction):
         if (requested == "commune" and latest_intent(tracker) == "dont_know"
                 and tracker.get_slot("departement") == "31" and not tracker.get_slot("commune")):
             place.append(SlotSet("commune_facultative", True))  # in Haute-Garonne the commune helps, not required
+        if voc.says_no_employees(latest_text(tracker)):
+            place.append(SlotSet("employeur", False))
         tracker.add_slots(place)
         events = await super().run(dispatcher, tracker, domain)
         returned = {e["name"] for e in events if e.get("event") == "slot"}

@@ -97,7 +97,8 @@ def slots_from_message(parse: Dict[str, Any], territories, requested: Optional[s
         answer_text(text, intent, requested, "besoins"))
     if besoins:
         out["besoins"] = besoins
-    employeur = next((voc.canonical_employeur(v) for v in entity_values(entities, "employeur")), None)
+    employeur = False if voc.says_no_employees(text) else next(
+        (voc.canonical_employeur(v) for v in entity_values(entities, "employeur")), None)
     if employeur is None and requested == "employeur" and intent in ("affirm", "deny"):
         employeur = intent == "affirm"
     if employeur is None:

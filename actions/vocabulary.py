@@ -131,6 +131,16 @@ _EMPLOYEUR_NO = re.compile(r"\b(pas de salaries?|aucun salarie|sans salaries?|qu
                            r"personne n est salarie|0 salarie|zero salarie|non|benevoles)\b")
 
 
+_NO_EMPLOYEES = re.compile(r"\b(pas d(e|es)? (salaries?|employes?)|aucun (salarie|employe)|sans (salaries?|employes?)|"
+                           r"(que|uniquement|seulement) des benevoles|non employeu(r|se)|0 salaries?|zero salaries?|"
+                           r"n (a|avons|ont) pas de (salaries?|employes?)|personne n est salarie)\b")
+
+
+def says_no_employees(text: str | None) -> bool:
+    """True when a whole message says explicitly that there are no employees."""
+    return bool(text) and bool(_NO_EMPLOYEES.search(fold(text)))
+
+
 def _first(patterns: list[tuple[str, re.Pattern]], text: str) -> str | None:
     folded = fold(text)
     for value, pattern in patterns:

@@ -378,3 +378,20 @@ def test_details_text_marks_old_and_announced_information(client):
     assert "À savoir" in text and "Source : Département de la Haute-Garonne, 2020" in text
     text = replies.contact_text(client.scheme("cress-occitanie"), {"region-occitanie-service-ess": "Service ESS"})
     assert "information de 2012, sans doute plus à jour" in text
+
+
+def test_a_value_that_cannot_be_understood_keeps_the_earlier_one():
+    tracker = make_tracker(new_slots={"statut": "faisabilité"}, text="une étude de faisabilité",
+                           entities=[ent("statut", "faisabilité")], requested="besoins")
+    tracker.events.insert(0, {"event": "slot", "name": "statut", "value": "association"})
+    _msgs, events = run(profile_form.ValidateProfilForm(), tracker)
+    assert slots_of(events)["statut"] == "association"
+
+
+def test_no_employees_said_in_words_wins_over_a_tagged_entity():
+    tracker = make_tracker(new_slots={"statut": "association", "employeur": "true"},
+                           text="nous sommes une association sans salarié à Toulouse",
+                           entities=[ent("statut", "association"), ent("employeur", "salarié")])
+    _msgs, events = run(profile_form.ValidateProfilForm(), tracker)
+    assert slots_of(events)["employeur"] is False
+    assert voc.says_no_employees("que des bénévoles") and not voc.says_no_employees("non, on a 3 salariés")
