@@ -177,7 +177,8 @@ class ValidateProfilForm(FormValidationAction):
         requested = tracker.get_slot("requested_slot")
         # Places come from the knowledge base, not from entities: add them before the SDK extracts and
         # validates, then keep the ones it drops because they are not questions of the form.
-        place = [SlotSet(k, v) for k, v in self._place(tracker).items()]
+        place = [SlotSet(k, v) for k, v in self._place(tracker).items()
+                 if v is not None or tracker.get_slot(k) is not None]  # no no-op clears
         if (requested == "commune" and latest_intent(tracker) == "dont_know"
                 and tracker.get_slot("departement") == "31" and not tracker.get_slot("commune")):
             place.append(SlotSet("commune_facultative", True))  # in Haute-Garonne the commune helps, not required
