@@ -86,8 +86,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     from knowledge.store import load_catalogue_from_db, load_territories_from_db
 
     catalogue = load_catalogue_from_db(args.database_url)
-    territories = load_territories_from_db(args.database_url)
-    if not len(catalogue):
+    try:
+        territories = load_territories_from_db(args.database_url) if len(catalogue) else None
+    except LookupError:
+        territories = None
+    if not len(catalogue) or territories is None:
         print("search: the database is empty; run `python -m knowledge load` first", file=sys.stderr)
         return 1
     profile, notes = _profile_from_args(args, territories)

@@ -10,7 +10,8 @@ The steps:
 2. the place is located (commune → EPCI → department → region → France);
 3. every scheme is either excluded, with a reason, or scored;
 4. when fewer than three schemes fit strictly, the search widens (first any
-   need, then any stage) and says so;
+   need, then any stage) and says so; what fits strictly stays first, and at
+   equal score the nearest scheme comes first;
 5. the generic orientation desks of the place end the list, so the answer is
    never empty.
 """
@@ -179,12 +180,33 @@ class Orientation:
         }
 
 
+def _as_list(value: Any) -> list:
+    """A list of values from a slot that should be a list (a lone string counts as one value)."""
+    if value is None or value == "" or isinstance(value, (bool, int, float, bytes)):
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return list(value.keys())
+    try:
+        return list(value)
+    except TypeError:
+        return []
+
+
 def clean_profile(raw: Mapping[str, Any] | Profile | None) -> tuple[Profile, list[str]]:
     """A usable profile from anything (unknown values dropped) and notes for the user."""
+    notes: list[str] = []
     if isinstance(raw, Profile):
         raw = {**raw.__dict__}
-    raw = dict(raw or {})
-    notes: list[str] = []
+    if raw is None:
+        raw = {}
+    elif isinstance(raw, Mapping):
+        raw = dict(raw)
+    else:
+        # Garbage in (a string, a number, a list...): generic orientation, never an exception.
+        notes.append("Je n'ai pas pu lire votre profil : je vous propose une orientation générale.")
+        raw = {}
 
     def pick(key: str, allowed: Iterable[str]) -> str | None:
         value = raw.get(key)
@@ -200,14 +222,14 @@ def clean_profile(raw: Mapping[str, Any] | Profile | None) -> tuple[Profile, lis
     employeur = raw.get("employeur")
     if not isinstance(employeur, bool):
         employeur = None
-    besoins_raw = raw.get("besoins") or []
-    if isinstance(besoins_raw, str):
-        besoins_raw = [besoins_raw]
-    besoins = tuple(b for b in BESOINS if b in set(besoins_raw))
-    unknown_needs = [b for b in besoins_raw if b not in BESOINS]
+    besoins_raw = _as_list(raw.get("besoins"))
+    named = {b for b in besoins_raw if isinstance(b, str)}
+    besoins = tuple(b for b in BESOINS if b in named)
+    unknown_needs = [b for b in besoins_raw if not (isinstance(b, str) and b in BESOINS)]
     if unknown_needs:
         notes.append("Je n'ai pas reconnu ces besoins : " + ", ".join(map(str, unknown_needs)) + ".")
-    publics = tuple(p for p in PUBLICS if p in set(raw.get("publics") or []))
+    publics_raw = _as_list(raw.get("publics"))
+    publics = tuple(p for p in PUBLICS if p in {x for x in publics_raw if isinstance(x, str)})
     innovation = raw.get("innovation_sociale")
     if not isinstance(innovation, bool):
         innovation = None
@@ -335,15 +357,17 @@ def _evaluate(scheme: Mapping, profile: Profile, place: Place, territories: Terr
     statuts = cible.get("statuts") or []
     if statuts == ["collectivite"] and profile.statut != "collectivite":
         return None, "réservé aux collectivités"
+    # The employer and existing-structure conditions come before the status check so that the
+    # reason names the real obstacle (no employees for the DLA, no structure yet for a fund).
+    if cible.get("employeur") and (profile.employeur is False or profile.statut == "sans_structure"):
+        return None, "réservé aux structures qui ont des salariés"
+    if cible.get("structure_existante") and profile.statut == "sans_structure":
+        return None, "demande une structure déjà créée"
     if profile.statut and statuts and profile.statut not in statuts:
         return None, "ne s'adresse pas à votre statut"
     # Local authorities are a public of their own: only schemes that name them apply.
     if profile.statut == "collectivite" and not statuts:
         return None, "ne s'adresse pas aux collectivités"
-    if cible.get("structure_existante") and profile.statut == "sans_structure":
-        return None, "demande une structure déjà créée"
-    if cible.get("employeur") and (profile.employeur is False or profile.statut == "sans_structure"):
-        return None, "réservé aux structures qui ont des salariés"
     if cible.get("innovation_sociale") and profile.innovation_sociale is False:
         return None, "réservé aux projets d'innovation sociale"
 
@@ -376,6 +400,11 @@ def _evaluate(scheme: Mapping, profile: Profile, place: Place, territories: Terr
         criteres.append(STATUT_TEXT[profile.statut].replace("aux ", "").replace("à ", ""))
     elif not statuts:
         score += 0.5
+    if reserve:
+        # A scheme reserved to the profile's own public (SIAE, adapted enterprises, employer
+        # groups...) is its specialist: it fits closely, like employer schemes for employers.
+        score += 2.0
+        criteres.append("réservé à votre public")
     if cible.get("employeur"):
         if profile.employeur:
             # Few schemes are reserved to employers: when the profile is one, they fit closely.
@@ -468,7 +497,12 @@ def _desks(catalogue: Catalogue, place: Place, territories: Territories | None,
     for scheme in catalogue:
         if not scheme.get("guichet") or scheme["id"] in already or scheme["etat"]["valeur"] == "historique":
             continue
-        if statut == "collectivite" and "collectivite" not in (scheme["cible"].get("statuts") or []):
+        # A desk that names statuses serves only them (the CD31 has one desk for porteurs and
+        # one for communes and EPCI); a desk that names none (CRESS, Avise) serves everyone.
+        desk_statuts = scheme["cible"].get("statuts") or []
+        if desk_statuts == ["collectivite"] and statut != "collectivite":
+            continue
+        if statut and desk_statuts and statut not in desk_statuts:
             continue
         if place.known:
             level = territory_level(scheme, place, territories)
@@ -520,9 +554,11 @@ def orient(raw_profile: Mapping[str, Any] | Profile | None, catalogue: Catalogue
                 continue
             exclusions.pop(scheme["id"], None)
             candidates.append(rec)
-        candidates.sort(key=lambda r: (-r.score, r.nom))
         if strict_ids is None:
             strict_ids = {r.id for r in candidates}
+        # Best first; what fits strictly stays ahead of what only a wider search found, and at
+        # equal score the nearest scheme comes first (commune, EPCI, department, region, France).
+        candidates.sort(key=lambda r: (r.id not in strict_ids, -r.score, _LEVEL_ORDER.index(r.niveau), r.nom))
         chosen = candidates[:limit]
         if len(candidates) >= MIN_SPECIFIC:
             break
