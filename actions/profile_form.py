@@ -116,13 +116,17 @@ class ValidateProfilForm(FormValidationAction):
                                          tracker.get_slot("requested_slot"), slot)
 
     async def extract_statut(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        text = self._answer_text(tracker, "statut")
-        value = voc.canonical_statut(text) if text and not entity_values(tracker, "statut") else None
+        if entity_values(tracker, "statut"):
+            return {}
+        value = understanding.fallback_statut(latest_text(tracker), latest_intent(tracker),
+                                              tracker.get_slot("requested_slot"), tracker.get_slot("statut"))
         return {"statut": value} if value else {}
 
     async def extract_stade(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        text = self._answer_text(tracker, "stade")
-        value = voc.canonical_stade(text) if text and not entity_values(tracker, "stade") else None
+        if entity_values(tracker, "stade"):
+            return {}
+        value = understanding.fallback_stade(latest_text(tracker), latest_intent(tracker),
+                                             tracker.get_slot("requested_slot"), tracker.get_slot("stade"))
         return {"stade": value} if value else {}
 
     async def extract_besoins(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:

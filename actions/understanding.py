@@ -60,9 +60,21 @@ def place_from_message(text: str, entities: Iterable[dict], intent: Optional[str
             return {"departement": dep.code, "commune": None, **NO_PLACE_QUESTION}
     if not text or not text.strip() or text.startswith("/"):
         return {}
+    if intent == "other_language":
+        return {}
     mentions = territories.find_in_text(text)
     if mentions:
-        slots = place_slots(mentions[0].result, answer=False)
+        best = best_mention(text, mentions)
+        if best.result.kind == "departement" and best.result.departement is not None:
+            # "Foix en Ariège": a commune name too risky to spot alone, confirmed by its department.
+            before = text[:best.start].strip(" ,;-")
+            before = before[: -len(before.split()[-1])].strip() if before.split()[-1:] in (["en"], ["dans"]) else before
+            if 0 < len(before) <= 40:
+                found = territories.lookup(before)
+                if found.status == "found" and found.commune is not None and \
+                        found.commune.departement == best.result.departement.code:
+                    return place_slots(found, answer=False)
+        slots = place_slots(best.result, answer=False)
         if slots.get("departement") and "commune" not in slots:
             slots["commune"] = None  # a new department replaces an old commune
         return slots
@@ -71,26 +83,72 @@ def place_from_message(text: str, entities: Iterable[dict], intent: Optional[str
     return {}
 
 
+NEAR_WORDS = ("pres de", "a cote de", "pas loin de", "proche de", "vers", "autour de", "region de")
+
+
+def best_mention(text: str, mentions: list):
+    """The place the project is in: a commune rather than its department, and not the town it is
+    only near ("à côté de Toulouse, à Cugnaux")."""
+    def near(m) -> bool:
+        before = voc.fold(text[max(0, m.start - 20):m.start])
+        return any(before.endswith(w) for w in NEAR_WORDS)
+
+    def rank(item):
+        index, m = item
+        r = m.result
+        kind = 0 if r.kind in ("commune", "code_postal") and r.status == "found" else (
+            1 if r.kind in ("commune", "code_postal") else 2)
+        return (near(m), kind, index)
+
+    return min(enumerate(mentions), key=rank)[1]
+
+
 def answer_text(text: str, intent: Optional[str], requested: Optional[str], slot: str) -> Optional[str]:
-    """The text, when it answers the question asked for ``slot``."""
-    if requested != slot or intent not in ANSWER_INTENTS or not text or text.startswith("/"):
+    """The text, when it answers the question asked for ``slot`` ("je ne sais pas" does not)."""
+    if (requested != slot or intent not in ANSWER_INTENTS or intent == "dont_know" or not text
+            or text.startswith("/")):
         return None
     return text
 
 
-def slots_from_message(parse: Dict[str, Any], territories, requested: Optional[str] = None) -> Dict[str, Any]:
-    """Every profile slot one message sets (only the slots it sets)."""
+def sentence_text(text: str, intent: Optional[str]) -> Optional[str]:
+    """The text, when it is a statement about the project in which status or stage words can be read."""
+    if intent not in ("inform", "request_orientation") or not text or text.startswith("/"):
+        return None
+    return text
+
+
+def fallback_statut(text: str, intent: Optional[str], requested: Optional[str], known: Any) -> Optional[str]:
+    """Status from the words when DIET found no entity: any answer to the question, or a strong word."""
+    answer = answer_text(text, intent, requested, "statut")
+    if answer:
+        return voc.canonical_statut(answer)
+    return voc.canonical_statut(sentence_text(text, intent), strong_only=True) if known is None else None
+
+
+def fallback_stade(text: str, intent: Optional[str], requested: Optional[str], known: Any) -> Optional[str]:
+    """Stage from the words when DIET found no entity (stage words rarely mean anything else)."""
+    answer = answer_text(text, intent, requested, "stade")
+    if answer:
+        return voc.canonical_stade(answer)
+    return voc.canonical_stade(sentence_text(text, intent)) if known is None else None
+
+
+def slots_from_message(parse: Dict[str, Any], territories, requested: Optional[str] = None,
+                       known: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
+    """Every profile slot one message sets (only the slots it sets), given the slots already ``known``."""
+    known = known or {}
     text = parse.get("text") or ""
     intent = (parse.get("intent") or {}).get("name")
     entities = parse.get("entities") or []
     out: Dict[str, Any] = {}
 
     statut = next((voc.canonical_statut(str(v)) for v in entity_values(entities, "statut")), None)
-    statut = statut or voc.canonical_statut(answer_text(text, intent, requested, "statut"))
+    statut = statut or fallback_statut(text, intent, requested, known.get("statut"))
     if statut:
         out["statut"] = statut
     stade = next((voc.canonical_stade(str(v)) for v in entity_values(entities, "stade")), None)
-    stade = stade or voc.canonical_stade(answer_text(text, intent, requested, "stade"))
+    stade = stade or fallback_stade(text, intent, requested, known.get("stade"))
     if stade:
         out["stade"] = stade
     besoins = voc.canonical_besoins(entity_values(entities, "besoin")) or voc.canonical_besoins(

@@ -79,6 +79,21 @@ _STATUT_PATTERNS = _compile({
                        r"citoyens?", r"habitants?"],
 })
 
+# Words that name a status on their own, anywhere in a sentence ("commune", "seul", "coop"... can mean
+# something else and are only read as a direct answer to the status question).
+_STATUT_STRONG = _compile({
+    "collectivite": [r"mairie", r"epci", r"intercommunalite", r"communaute de communes",
+                     r"communaute d agglomeration", r"conseil municipal", r"syndicat mixte",
+                     r"elue? (d une|de la) (commune|mairie|ville)"],
+    "cooperative": [r"scop", r"scic", r"cae", r"cuma", r"cooperative", r"societe cooperative"],
+    "association": [r"asso", r"assos", r"association", r"associations", r"loi 1901", r"assoc"],
+    "autre": [r"mutuelle", r"fondation", r"fonds de dotation"],
+    "entreprise": [r"entreprise", r"sarl", r"sas", r"sasu", r"eurl", r"micro entreprise", r"micro entrepreneur",
+                   r"auto entrepreneur", r"auto entreprise", r"entreprise individuelle", r"startup", r"start up"],
+    "sans_structure": [r"pas (encore )?de structure", r"pas (encore )?de statut", r"aucune structure",
+                       r"sans structure", r"rien de cree", r"collectif informel", r"pas encore immatricule"],
+})
+
 _STADE_PATTERNS = _compile({
     "reprise": [r"reprise", r"reprendre", r"repreneurs?", r"transmission", r"transmettre", r"ceder",
                 r"cession", r"retraite"],
@@ -149,11 +164,15 @@ def _first(patterns: list[tuple[str, re.Pattern]], text: str) -> str | None:
     return None
 
 
-def canonical_statut(text: str | None) -> str | None:
+def canonical_statut(text: str | None, strong_only: bool = False) -> str | None:
+    """The status a text names; ``strong_only`` for words found anywhere in a sentence."""
     if not text:
         return None
     if text in STATUTS:
         return text
+    if strong_only:
+        # "sans structure" must win over the kind of structure being created ("pas encore d'asso").
+        return (_first(_STATUT_STRONG[-1:], text) or _first(_STATUT_STRONG[:-1], text))
     return _first(_STATUT_PATTERNS, text)
 
 
