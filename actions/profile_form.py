@@ -188,6 +188,9 @@ class ValidateProfilForm(FormValidationAction):
             place.append(SlotSet("commune_facultative", True))  # in Haute-Garonne the commune helps, not required
         if voc.says_no_employees(latest_text(tracker)):
             place.append(SlotSet("employeur", False))
+        elif (tracker.get_slot("employeur") is None and voc.says_employees(latest_text(tracker))
+              and understanding.sentence_text(latest_text(tracker), latest_intent(tracker))):
+            place.append(SlotSet("employeur", True))
         tracker.add_slots(place)
         events = await super().run(dispatcher, tracker, domain)
         returned = {e["name"] for e in events if e.get("event") == "slot"}

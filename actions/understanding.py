@@ -161,6 +161,8 @@ def slots_from_message(parse: Dict[str, Any], territories, requested: Optional[s
         employeur = intent == "affirm"
     if employeur is None:
         employeur = voc.canonical_employeur(answer_text(text, intent, requested, "employeur"))
+    if employeur is None and sentence_text(text, intent) and voc.says_employees(text):
+        employeur = True
     if employeur is not None:
         out["employeur"] = employeur
     place = place_from_message(text, entities, intent, requested, territories)

@@ -151,6 +151,16 @@ _NO_EMPLOYEES = re.compile(r"\b(pas d(e|es)? (salaries?|employes?)|aucun (salari
                            r"n (a|avons|ont) pas de (salaries?|employes?)|personne n est salarie)\b")
 
 
+_EMPLOYEES = re.compile(r"\b(employeu(r|se|rs|ses)|[0-9]+ (salaries?|employes?|etp|personnes salariees)|"
+                        r"(des|nos|mes|plusieurs|quelques) (salaries|employes)|on emploie|nous employons|"
+                        r"(on a|nous avons|j ai) (un|une|deux|trois|quatre|cinq|[0-9]+) (salarie|salariee|salaries|employes?))\b")
+
+
+def says_employees(text: str | None) -> bool:
+    """True when a whole message says there are employees (and does not say there are none)."""
+    return bool(text) and not says_no_employees(text) and bool(_EMPLOYEES.search(fold(text)))
+
+
 def says_no_employees(text: str | None) -> bool:
     """True when a whole message says explicitly that there are no employees."""
     return bool(text) and bool(_NO_EMPLOYEES.search(fold(text)))
