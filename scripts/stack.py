@@ -48,6 +48,7 @@ class Settings:
     database_url: str | None = None
     api_token: str | None = None
     extra_cors: list[str] = field(default_factory=list)
+    partners_file: str | None = None  # extra partners (bot/partners.yml format), e.g. for tests
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Settings":
@@ -60,6 +61,7 @@ class Settings:
             database_url=env.get("DATABASE_URL") or None,
             api_token=env.get("RASA_API_TOKEN") or None,
             extra_cors=[o for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()],
+            partners_file=env.get("PARTNERS_FILE") or None,
         )
 
     @property
@@ -81,6 +83,17 @@ class Settings:
     def web_origins(self) -> list[str]:
         hosts = {self.client_host, "127.0.0.1", "localhost"}
         return sorted(f"http://{h}:{self.web_port}" for h in hosts) + self.extra_cors
+
+    def partners(self):
+        from bot.partners import Partners
+
+        return Partners.load(self.partners_file)
+
+    def allowed_origins(self) -> list[str]:
+        """The web server's own origins and every partner's (bot/partners.yml and partners_file)."""
+        from bot.partners import merge_origins
+
+        return merge_origins(self.web_origins(), self.partners().origins())
 
 
 @dataclass
@@ -115,6 +128,12 @@ class Stack:
             env["DATABASE_URL"] = s.database_url
         if s.api_token:
             env["RASA_API_TOKEN"] = s.api_token
+        env.pop("PARTNERS_FILE", None)  # the settings decide, so that every process sees the same partners
+        if s.partners_file:
+            env["PARTNERS_FILE"] = str(s.partners_file)
+        # One list of allowed origins for Rasa's CORS, its socket.io channel and the web server.
+        env["ESS_WEB_ORIGINS"] = ",".join(s.web_origins())
+        env["ESS_ALLOWED_ORIGINS"] = ",".join(s.allowed_origins())
         return env
 
     def _commands(self) -> list[Process]:
@@ -125,7 +144,7 @@ class Stack:
                     "--interface", s.host, "--port", str(s.rasa_port),
                     "--credentials", str(ROOT / "credentials.yml"),
                     "--endpoints", str(self.log_dir / "endpoints.yml"),
-                    "--cors", *self.settings.web_origins()]
+                    "--cors", *self.settings.allowed_origins()]
         if s.api_token:
             rasa_cmd += ["--auth-token", s.api_token]
         self.log_dir.mkdir(parents=True, exist_ok=True)

@@ -43,8 +43,57 @@ def loaded_db(tmp_path_factory):
     return url
 
 
+class StaticSite:
+    """A static web site on a free localhost port (a partner's site, for the widget tests)."""
+
+    def __init__(self, root: Path):
+        import functools
+        import http.server
+        import threading
+
+        class Quiet(http.server.SimpleHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+        handler = functools.partial(Quiet, directory=str(root))
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        self.server.daemon_threads = True
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, name=f"site-{self.origin}", daemon=True)
+        self.thread.start()
+
+    def page(self, name: str, html: str) -> str:
+        """Write ``name`` and return its URL."""
+        (self.root / name).write_text(html, encoding="utf-8")
+        return f"{self.origin}/{name}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+TEST_PARTNER = {"id": "test-partenaire", "nom": "Partenaire de test", "commune": "31395", "departement": "31",
+                "accueil": "Bonjour depuis le site partenaire de test ! Décrivez votre projet.",
+                "couleur": "#6a1b4d"}
+
+
 @pytest.fixture(scope="session")
-def stack(tmp_path_factory, loaded_db):
+def partner_sites(tmp_path_factory):
+    """Two partner sites on free ports: ``allowed`` is declared in the stack's PARTNERS_FILE, ``refused`` is not."""
+    root = tmp_path_factory.mktemp("sites")
+    allowed, refused = StaticSite(root / "allowed"), StaticSite(root / "refused")
+    partners_file = root / "partners-test.yml"
+    partners_file.write_text(json.dumps({"partenaires": [{**TEST_PARTNER, "origines": [allowed.origin]}]}),
+                             encoding="utf-8")  # JSON is YAML
+    yield {"allowed": allowed, "refused": refused, "partners_file": partners_file, "partner": TEST_PARTNER}
+    allowed.stop()
+    refused.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory, loaded_db, partner_sites):
     from scripts.stack import Settings, Stack, free_port
     from scripts.train import model_path
 
@@ -52,7 +101,8 @@ def stack(tmp_path_factory, loaded_db):
     if not model.exists():
         pytest.fail("no trained model for the current data: run `make train` (make test does it)")
     settings = Settings(rasa_port=free_port(), actions_port=free_port(), web_port=free_port(),
-                        database_url=loaded_db, extra_cors=[])
+                        database_url=loaded_db, extra_cors=[],
+                        partners_file=str(partner_sites["partners_file"]))
     logs = tmp_path_factory.mktemp("logs")
     env = {k: v for k, v in os.environ.items() if k not in ("RASA_API_TOKEN",)}
     env["RASA_TELEMETRY_ENABLED"] = "false"
@@ -103,6 +153,29 @@ class Chat:
 
     def slots(self) -> dict:
         return self.tracker()["slots"]
+
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a downloaded browser), closed at the end."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: `make browser` installs it")
+        pytest.skip("Chromium is not installed (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                              args=["--no-sandbox", "--disable-background-networking", "--disable-gpu",
+                                    "--disable-component-update", "--disable-sync", "--no-first-run",
+                                    "--disable-dev-shm-usage"])
+        try:
+            yield b
+        finally:
+            b.close()
 
 
 @pytest.fixture
