@@ -146,7 +146,8 @@ class ValidateProfilForm(FormValidationAction):
     # A value that cannot be understood never erases a value understood earlier.
 
     def validate_statut(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        statut = voc.canonical_statut(str(value)) if value else None
+        statut = (voc.canonical_statut(str(value)) if value else None) or understanding.first_canonical(
+            voc.canonical_statut, entity_values(tracker, "statut"))
         if statut is None:
             return {"statut": voc.canonical_statut(previous_value(tracker, "statut"))}
         out: Dict[str, Any] = {"statut": statut}
@@ -155,7 +156,8 @@ class ValidateProfilForm(FormValidationAction):
         return out
 
     def validate_stade(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        stade = voc.canonical_stade(str(value)) if value else None
+        stade = (voc.canonical_stade(str(value)) if value else None) or understanding.first_canonical(
+            voc.canonical_stade, entity_values(tracker, "stade"))
         return {"stade": stade or voc.canonical_stade(previous_value(tracker, "stade"))}
 
     def validate_besoins(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:

@@ -19,6 +19,15 @@ MAX_CANDIDATES = 6
 NO_PLACE_QUESTION = {"lieu_candidats": None, "lieu_saisi": None, "lieu_statut": None}
 
 
+def first_canonical(canonical, values: Iterable[Any]) -> Any:
+    """The first entity value that means something (DIET sometimes tags stray words too)."""
+    for value in values:
+        result = canonical(value if isinstance(value, bool) else str(value))
+        if result is not None:
+            return result
+    return None
+
+
 def entity_values(entities: Iterable[dict], name: str) -> List[Any]:
     return [e.get("value") for e in entities or [] if e.get("entity") == name]
 
@@ -143,11 +152,11 @@ def slots_from_message(parse: Dict[str, Any], territories, requested: Optional[s
     entities = parse.get("entities") or []
     out: Dict[str, Any] = {}
 
-    statut = next((voc.canonical_statut(str(v)) for v in entity_values(entities, "statut")), None)
+    statut = first_canonical(voc.canonical_statut, entity_values(entities, "statut"))
     statut = statut or fallback_statut(text, intent, requested, known.get("statut"))
     if statut:
         out["statut"] = statut
-    stade = next((voc.canonical_stade(str(v)) for v in entity_values(entities, "stade")), None)
+    stade = first_canonical(voc.canonical_stade, entity_values(entities, "stade"))
     stade = stade or fallback_stade(text, intent, requested, known.get("stade"))
     if stade:
         out["stade"] = stade
@@ -155,8 +164,8 @@ def slots_from_message(parse: Dict[str, Any], territories, requested: Optional[s
         answer_text(text, intent, requested, "besoins"))
     if besoins:
         out["besoins"] = besoins
-    employeur = False if voc.says_no_employees(text) else next(
-        (voc.canonical_employeur(v) for v in entity_values(entities, "employeur")), None)
+    employeur = False if voc.says_no_employees(text) else first_canonical(
+        voc.canonical_employeur, entity_values(entities, "employeur"))
     if employeur is None and requested == "employeur" and intent in ("affirm", "deny"):
         employeur = intent == "affirm"
     if employeur is None:

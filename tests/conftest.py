@@ -102,7 +102,8 @@ def stack(tmp_path_factory, loaded_db, partner_sites):
         pytest.fail("no trained model for the current data: run `make train` (make test does it)")
     settings = Settings(rasa_port=free_port(), actions_port=free_port(), web_port=free_port(),
                         database_url=loaded_db, extra_cors=[],
-                        partners_file=str(partner_sites["partners_file"]))
+                        partners_file=str(partner_sites["partners_file"]),
+                        api_token=f"test-token-{uuid.uuid4().hex}")  # the HTTP API must require it
     logs = tmp_path_factory.mktemp("logs")
     env = {k: v for k, v in os.environ.items() if k not in ("RASA_API_TOKEN",)}
     env["RASA_TELEMETRY_ENABLED"] = "false"
@@ -148,6 +149,8 @@ class Chat:
 
     def tracker(self) -> dict:
         url = f"{self.settings.rasa_url}/conversations/{self.sender}/tracker"
+        if self.settings.api_token:
+            url += f"?token={self.settings.api_token}"
         with urllib.request.urlopen(url, timeout=30) as resp:
             return json.loads(resp.read())
 

@@ -102,3 +102,19 @@ def test_tracker_exposes_contract_slots(chat):
     slots = chat.slots()
     for name in ("statut", "employeur", "stade", "commune", "departement", "besoins"):
         assert name in slots
+
+
+def test_http_api_requires_the_token_when_set(stack, chat):
+    """RASA_API_TOKEN: the HTTP API requires ?token=, the chat channels do not."""
+    import urllib.error
+    import urllib.request
+
+    chat.say("Bonjour")
+    base = f"{stack.settings.rasa_url}/conversations/{chat.sender}/tracker"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(base, timeout=10)
+    assert refused.value.code == 401
+    with urllib.request.urlopen(f"{base}?token={stack.settings.api_token}", timeout=10) as resp:
+        assert resp.status == 200
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(f"{base}?token=wrong", timeout=10)
