@@ -97,7 +97,8 @@ class ActionOrient(Action):
         payload["dispositifs"] = [r.as_payload() for r in shown] + [
             r.as_payload() for r in orientation.recommandations if r not in shown]
         dispatcher.utter_message(text=text, json_message={"orientation": payload})
-        dispatcher.utter_message(response="utter_after_orientation")
+        # When nothing fits exactly, a person may help better: offer to be called back.
+        dispatcher.utter_message(response="utter_handoff_offer" if orientation.elargi else "utter_after_orientation")
         return [SlotSet("recommandations", [r.id for r in shown]),
                 SlotSet("oriente", True),
                 SlotSet("dispositif_courant", shown[0].id if shown else None)]

@@ -395,3 +395,12 @@ def test_no_employees_said_in_words_wins_over_a_tagged_entity():
     _msgs, events = run(profile_form.ValidateProfilForm(), tracker)
     assert slots_of(events)["employeur"] is False
     assert voc.says_no_employees("que des bénévoles") and not voc.says_no_employees("non, on a 3 salariés")
+
+
+def test_when_nothing_fits_exactly_a_call_back_is_offered():
+    slots = {"statut": "autre", "stade": "reprise", "commune": "2A004", "departement": "2A", "besoins": ["marches"]}
+    messages, _ = run(orientation.ActionOrient(), make_tracker(slots=slots, loop=None))
+    assert messages[0]["custom"]["orientation"]["elargi"] is True
+    assert messages[1]["response"] == "utter_handoff_offer"
+    messages, _ = run(orientation.ActionOrient(), make_tracker(slots=FULL, loop=None))
+    assert messages[1]["response"] == "utter_after_orientation"
