@@ -116,17 +116,21 @@ class ValidateProfilForm(FormValidationAction):
                                          tracker.get_slot("requested_slot"), slot)
 
     async def extract_statut(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        if entity_values(tracker, "statut"):
+        # A stray word tagged by DIET ("structure") must not hide the words of the message.
+        if understanding.first_canonical(voc.canonical_statut, entity_values(tracker, "statut")) is not None:
             return {}
         value = understanding.fallback_statut(latest_text(tracker), latest_intent(tracker),
-                                              tracker.get_slot("requested_slot"), tracker.get_slot("statut"))
+                                              tracker.get_slot("requested_slot"),
+                                              voc.canonical_statut(previous_value(tracker, "statut")))
         return {"statut": value} if value else {}
 
     async def extract_stade(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        if entity_values(tracker, "stade"):
+        # A stray word tagged by DIET ("structure") must not hide the words of the message.
+        if understanding.first_canonical(voc.canonical_stade, entity_values(tracker, "stade")) is not None:
             return {}
         value = understanding.fallback_stade(latest_text(tracker), latest_intent(tracker),
-                                             tracker.get_slot("requested_slot"), tracker.get_slot("stade"))
+                                             tracker.get_slot("requested_slot"),
+                                              voc.canonical_stade(previous_value(tracker, "stade")))
         return {"stade": value} if value else {}
 
     async def extract_besoins(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:

@@ -114,6 +114,18 @@ def test_several_facts_in_one_message_and_a_place_found_by_the_knowledge_base():
     assert slots["requested_slot"] == "besoins"
 
 
+def test_a_stray_entity_does_not_hide_the_words_of_the_message():
+    # DIET tagged "structure" and "activité" alone: the vocabulary still reads the sentence.
+    tracker = make_tracker(
+        new_slots={"statut": "structure", "stade": "activité"},
+        text="je veux créer mon activité, je n'ai pas encore de structure", intent="request_orientation",
+        entities=[ent("statut", "structure"), ent("stade", "activité")])
+    _msgs, events = run(profile_form.ValidateProfilForm(), tracker)
+    slots = slots_of(events)
+    assert slots["statut"] == "sans_structure" and slots["stade"] == "creation"
+    assert slots["requested_slot"] == "commune"
+
+
 def test_ambiguous_postal_code_asks_which_commune():
     tracker = make_tracker(slots={"statut": "association", "stade": "creation"}, text="31290", requested="commune")
     _msgs, events = run(profile_form.ValidateProfilForm(), tracker)

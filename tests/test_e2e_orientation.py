@@ -97,7 +97,7 @@ SCENARIOS = [
              why="Fonds d'amorçage associatif 3-10 k€: 001:2141; CGSCOP tools only for SCOP/SCIC: 001:2150-2152"),
     Scenario("social enterprise scaling up",
              ["notre entreprise sociale veut changer d'échelle et essaimer dans d'autres villes",
-              "on est à Colomiers", "on a besoin d'accompagnement et de financement"],
+              "on est à Colomiers", "on a surtout besoin d'être accompagnés", "oui, 8 salariés"],
              {"statut": "entreprise", "stade": "changement_echelle", "commune": "31149"},
              must=["alter-venture"], must_not=["fonds-amorcage-associatif", "cae", "couveuses"],
              why="Alter'Venture for changement d'échelle: 001:963-965"),
