@@ -86,7 +86,7 @@ class ValidateContactForm(FormValidationAction):
         return list(CONTACT_SLOTS)
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        if tracker.get_slot("requested_slot") in CONTACT_SLOTS[1:] and wants_to_cancel(tracker):
+        if tracker.get_slot("requested_slot") in CONTACT_SLOTS and wants_to_cancel(tracker):
             return [SlotSet("contact_consentement", False), SlotSet("contact_nom", None),
                     SlotSet("contact_coordonnees", None), SlotSet("contact_message", None),
                     SlotSet("requested_slot", None)]

@@ -208,6 +208,9 @@ class ValidateProfilForm(FormValidationAction):
                 after[event["name"]] = event["value"]
         intent = latest_intent(tracker)
         answered = bool(requested) and after.get(requested) is not None
+        # A correction of another answer ("non, en fait on est en SCOP") is used, not a failure.
+        corrected = any(value is not None and value != previous_value(tracker, slot)
+                        for slot, value in after.items() if slot != requested)
         if requested == "commune" and after.get("departement") and not tracker.get_slot("lieu_candidats"):
             answered = answered or any(e.get("name") == "departement" for e in events)
         failures = int(tracker.get_slot("echecs_profil") or 0)
@@ -216,7 +219,7 @@ class ValidateProfilForm(FormValidationAction):
             pass  # the question shows candidates, or is no longer asked: not a failure
         elif answered and failures:
             events.append(SlotSet("echecs_profil", 0.0))
-        elif requested and not answered and intent in ANSWER_INTENTS:
+        elif requested and not answered and not corrected and intent in ANSWER_INTENTS:
             events.append(SlotSet("echecs_profil", float(failures + 1)))
         return events
 
@@ -354,6 +357,12 @@ class ActionAskEmployeur(AskProfileSlot):
                 {"title": "Non, pas de salarié", "payload": "/deny"}]
 
 
+def _same_place_name(typed: str, nom: str) -> bool:
+    """"Saint-Jean" is the name of "Saint-Jean" and the start of "Saint-Jean-Lherm"; "Bruxelles" is not "Brutelles"."""
+    typed, nom = voc.fold(typed), voc.fold(nom)
+    return bool(typed) and (nom == typed or nom.startswith(typed + " "))
+
+
 class ActionAskCommune(AskProfileSlot):
     slot = "commune"
     question = "Dans quelle commune se trouve votre projet ? Indiquez son nom ou son code postal."
@@ -375,10 +384,10 @@ class ActionAskCommune(AskProfileSlot):
         if status == "ambigu" and typed.isdigit():
             dispatcher.utter_message(text=f"Le code postal {typed} couvre plusieurs communes. Laquelle ?",
                                      buttons=buttons)
-        elif status == "ambigu":
+        elif status == "ambigu" and all(_same_place_name(typed, c.get("nom", "")) for c in candidates):
             dispatcher.utter_message(text=f"Plusieurs communes s'appellent « {typed[:60]} ». Laquelle ?",
                                      buttons=buttons)
-        elif status == "inconnu":
+        elif status in ("ambigu", "inconnu"):  # "ambigu" here: only close spellings ("Bruxelles")
             text = (f"Je ne trouve pas de commune française nommée « {typed[:60]} ». "
                     + ("Vouliez-vous dire l'une de celles-ci ? " if buttons else "")
                     + "Vous pouvez aussi écrire le code postal. Ce service concerne les projets situés en France.")

@@ -33,7 +33,8 @@ def make_tracker(slots=None, text="", intent="inform", entities=None, requested=
     """A tracker as Rasa sends it: ``new_slots`` are the values this message set (trailing SlotSet events)."""
     values = {"requested_slot": requested, "echecs_profil": 0.0, **(slots or {}), **(new_slots or {})}
     latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or []}
-    events = [{"event": "user", "text": text, "parse_data": latest}]
+    events = [{"event": "slot", "name": k, "value": v} for k, v in (slots or {}).items()]
+    events += [{"event": "user", "text": text, "parse_data": latest}]
     events += [{"event": "slot", "name": k, "value": v} for k, v in (new_slots or {}).items()]
     return Tracker(sender, values, latest, events, False, None, {"name": loop} if loop else {}, "action_listen")
 
@@ -151,6 +152,20 @@ def test_unknown_commune_gets_suggestions_and_keeps_what_is_known():
     assert "Je ne trouve pas de commune française nommée « Trifouilly-les-Oies »" in messages[0]["text"]
 
 
+@pytest.mark.parametrize("typed,expected", [
+    ("Montesquieu", "Plusieurs communes s'appellent « Montesquieu »"),  # real homonyms (31, 82, 34...)
+    ("Bruxelles", "Je ne trouve pas de commune française nommée « Bruxelles »"),  # only close spellings
+])
+def test_homonyms_and_close_spellings_are_worded_differently(typed, expected):
+    tracker = make_tracker(slots={"statut": "association", "stade": "creation"}, text=typed, requested="commune")
+    _msgs, events = run(profile_form.ValidateProfilForm(), tracker)
+    slots = slots_of(events)
+    assert slots["lieu_statut"] in ("ambigu", "inconnu") and slots["lieu_candidats"]
+    asked = make_tracker(slots={"statut": "association", "stade": "creation", **slots}, requested="commune")
+    messages, _ = run(profile_form.ActionAskCommune(), asked)
+    assert messages[0]["text"].startswith(expected) and messages[0]["buttons"]
+
+
 def test_a_button_payload_selects_the_commune():
     tracker = make_tracker(slots={"statut": "association", "stade": "creation", "lieu_statut": "ambigu"},
                            text='/inform{"commune": "31582"}', entities=[ent("commune", "31582")], requested="commune")
@@ -190,13 +205,21 @@ def test_employer_is_asked_only_when_it_changes_the_answer():
 
 
 def test_a_correction_replaces_the_status_while_another_question_is_asked():
-    tracker = make_tracker(new_slots={"statut": "SCOP"}, text="non, en fait on est en SCOP",
-                           entities=[ent("statut", "SCOP")], requested="stade")
+    tracker = make_tracker(slots={"statut": "association"}, new_slots={"statut": "SCOP"},
+                           text="non, en fait on est en SCOP", entities=[ent("statut", "SCOP")], requested="stade")
     _msgs, events = run(profile_form.ValidateProfilForm(), tracker)
     slots = slots_of(events)
     assert slots["statut"] == "cooperative"
     assert slots["requested_slot"] == "stade"
-    assert "echecs_profil" not in slots or slots["echecs_profil"] == 1.0
+    assert "echecs_profil" not in slots  # a correction is not an unusable answer
+
+
+def test_repeating_a_known_answer_does_not_answer_the_question():
+    tracker = make_tracker(slots={"statut": "association"}, new_slots={"statut": "association"},
+                           text="association", entities=[ent("statut", "association")], requested="stade")
+    _msgs, events = run(profile_form.ValidateProfilForm(), tracker)
+    slots = slots_of(events)
+    assert slots["requested_slot"] == "stade" and slots["echecs_profil"] == 1.0
 
 
 def test_unusable_answers_are_counted_then_explained():
