@@ -134,8 +134,9 @@ class ValidateProfilForm(FormValidationAction):
         return {"stade": value} if value else {}
 
     async def extract_besoins(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        text = self._answer_text(tracker, "besoins")
-        values = voc.canonical_besoins(text) if text and not entity_values(tracker, "besoin") else []
+        values = understanding.message_besoins(latest_text(tracker), latest_intent(tracker),
+                                               tracker.get_slot("requested_slot"),
+                                               tracker.latest_message.get("entities") or [])
         return {"besoins": values} if values else {}
 
     async def extract_employeur(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:

@@ -143,6 +143,19 @@ def fallback_stade(text: str, intent: Optional[str], requested: Optional[str], k
     return voc.canonical_stade(sentence_text(text, intent)) if known is None else None
 
 
+def message_besoins(text: str, intent: Optional[str], requested: Optional[str], entities: Iterable[dict]) -> List[str]:
+    """Needs in a message: entity values, plus the need words of an answer to the needs question or of
+    a statement about the project (DIET sometimes misses one need of two, or tags a stray word)."""
+    values: List[Any] = list(entity_values(entities, "besoin"))
+    answer = answer_text(text, intent, requested, "besoins")
+    if answer:
+        values.append(answer)
+        return voc.canonical_besoins(values)
+    found = voc.canonical_besoins(values)
+    sentence = sentence_text(text, intent)
+    return voc.canonical_besoins(found + voc.canonical_besoins(sentence, strong_only=True)) if sentence else found
+
+
 def slots_from_message(parse: Dict[str, Any], territories, requested: Optional[str] = None,
                        known: Optional[Dict[str, Any]] = None) -> Dict[str, Any]:
     """Every profile slot one message sets (only the slots it sets), given the slots already ``known``."""
@@ -160,8 +173,7 @@ def slots_from_message(parse: Dict[str, Any], territories, requested: Optional[s
     stade = stade or fallback_stade(text, intent, requested, known.get("stade"))
     if stade:
         out["stade"] = stade
-    besoins = voc.canonical_besoins(entity_values(entities, "besoin")) or voc.canonical_besoins(
-        answer_text(text, intent, requested, "besoins"))
+    besoins = message_besoins(text, intent, requested, entities)
     if besoins:
         out["besoins"] = besoins
     employeur = False if voc.says_no_employees(text) else first_canonical(

@@ -140,6 +140,25 @@ _BESOIN_PATTERNS = _compile({
                r"rencontrer", r"communication", r"reseauter", r"networking", r"mise en relation"],
 })
 
+# In a whole sentence only unambiguous need words count ("sans statut" is not a legal question,
+# "entreprise d'insertion" is not a hiring need).
+_BESOIN_STRONG_PATTERNS = _compile({
+    "financement": [r"financ\w*", r"subventions?", r"prets? d honneur", r"levee de fonds", r"lever des fonds",
+                    r"fonds propres", r"tresorerie", r"emprunts?", r"crowdfunding"],
+    "hebergement": [r"locaux", r"un local", r"des bureaux", r"hebergement", r"heberger", r"pepiniere",
+                    r"coworking", r"un atelier", r"un terrain", r"un lieu", r"une salle"],
+    "accompagnement": [r"accompagn\w*", r"des conseils", r"conseiller", r"incub\w*", r"un diagnostic"],
+    "formation": [r"formations?", r"se former", r"nous former", r"me former"],
+    "juridique": [r"questions? juridiques?", r"forme juridique", r"choisir (le|un|notre|mon) statut",
+                  r"aide juridique"],
+    "emploi": [r"recrut\w*", r"embauch\w*", r"groupements? d employeurs", r"mutualiser (un|des) postes?",
+               r"postes? partages?", r"emplois? partages?"],
+    "marches": [r"marches publics", r"commande publique", r"appels? d offres?", r"trouver des clients",
+                r"nouveaux clients", r"debouches"],
+    "reseau": [r"se faire connaitre", r"visibilite", r"rencontrer d autres", r"mise en relation",
+               r"entrer dans un reseau", r"rejoindre un reseau"],
+})
+
 _EMPLOYEUR_YES = re.compile(r"\b(employeu(r|se)s?|salaries?|emplo(i|yons|ie)|[0-9]+ (salaries|employes|"
                             r"personnes|etp|postes)|des salaries|on a des (salaries|employes)|on emploie|"
                             r"nous employons|oui)\b")
@@ -196,8 +215,9 @@ def canonical_stade(text: str | None) -> str | None:
     return _first(_STADE_PATTERNS, text)
 
 
-def canonical_besoins(values) -> list[str]:
-    """All needs named in a value, a list of values or a sentence, in canonical order."""
+def canonical_besoins(values, strong_only: bool = False) -> list[str]:
+    """All needs named in a value, a list of values or a sentence, in canonical order
+    (``strong_only``: only unambiguous need words, for a whole sentence)."""
     if values is None:
         return []
     if isinstance(values, str):
@@ -210,7 +230,7 @@ def canonical_besoins(values) -> list[str]:
             found.add(value)
             continue
         folded = fold(value)
-        for besoin, pattern in _BESOIN_PATTERNS:
+        for besoin, pattern in (_BESOIN_STRONG_PATTERNS if strong_only else _BESOIN_PATTERNS):
             if pattern.search(folded):
                 found.add(besoin)
     return [b for b in BESOINS if b in found]

@@ -32,6 +32,10 @@ def parse(text, intent="inform", entities=None):
     ("oui", "affirm", "employeur", {"employeur": True}),
     ("non", "deny", "employeur", {"employeur": False}),
     ("un local et du financement", "inform", "besoins", {"besoins": ["financement", "hebergement"]}),
+    # needs in a statement: unambiguous need words only
+    ("il nous faudrait un atelier et des conseils", "inform", None, {"besoins": ["hebergement", "accompagnement"]}),
+    ("nous sommes une entreprise d'insertion sans statut ESUS", "inform", None, {"statut": "entreprise"}),
+    ("c'est quoi un prêt d'honneur ?", "ask_definition", None, {}),
 ])
 def test_slots_from_message(territories, text, intent, requested, expected):
     assert slots_from_message(parse(text, intent), territories, requested) == expected
@@ -47,3 +51,15 @@ def test_entities_win_over_words(territories):
     got = slots_from_message(parse("on est une scop", entities=[{"entity": "statut", "value": "cooperative"}]),
                              territories)
     assert got == {"statut": "cooperative"}
+
+
+def test_a_stray_need_entity_does_not_hide_the_need_words(territories):
+    got = slots_from_message(parse("il me faudrait un atelier", entities=[{"entity": "besoin", "value": "me"}]),
+                             territories)
+    assert got == {"besoins": ["hebergement"]}
+
+
+def test_entity_needs_and_need_words_add_up(territories):
+    got = slots_from_message(parse("on cherche un financement et un lieu pour s'installer",
+                                   entities=[{"entity": "besoin", "value": "financement"}]), territories)
+    assert got == {"besoins": ["financement", "hebergement"]}
