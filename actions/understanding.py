@@ -87,9 +87,19 @@ def place_from_message(text: str, entities: Iterable[dict], intent: Optional[str
         if slots.get("departement") and "commune" not in slots:
             slots["commune"] = None  # a new department replaces an old commune
         return slots
-    if requested == "commune" and intent in ANSWER_INTENTS and intent != "dont_know":
+    if requested == "commune" and (intent in ANSWER_INTENTS and intent != "dont_know"
+                                   or intent in PLACE_LOOKALIKE_INTENTS and short_answer(text)):
         return place_slots(territories.lookup(text), answer=True)
     return {}
+
+
+# A bare unknown name ("Bruxelles") may be read as feedback or out of scope; asked for a commune,
+# a short answer without a question mark is still a place answer.
+PLACE_LOOKALIKE_INTENTS = {"feedback", "out_of_scope", "nlu_fallback"}
+
+
+def short_answer(text: str) -> bool:
+    return "?" not in text and 0 < len(text.split()) <= 4
 
 
 NEAR_WORDS = ("pres de", "a cote de", "pas loin de", "proche de", "vers", "autour de", "region de")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from actions.understanding import slots_from_message
+from actions.understanding import place_from_message, slots_from_message
 
 
 def parse(text, intent="inform", entities=None):
@@ -25,6 +25,8 @@ def parse(text, intent="inform", entities=None):
     ("Foix en Ariège", "inform", "commune", {"commune": "09122", "departement": "09"}),
     ("dans le 31", "inform", "commune", {"departement": "31"}),
     ("31290", "inform", "commune", {"departement": "31"}),
+    # asked for a commune, a bare name read as another intent is still a place answer
+    ("Muret", "out_of_scope", "commune", {"commune": "31395", "departement": "31"}),
     # a foreign sentence sets nothing, even if a word looks like a commune
     ("Sono a Delle, vorrei aiuto", "other_language", None, {}),
     # employees: the words of the message decide
@@ -63,3 +65,10 @@ def test_entity_needs_and_need_words_add_up(territories):
     got = slots_from_message(parse("on cherche un financement et un lieu pour s'installer",
                                    entities=[{"entity": "besoin", "value": "financement"}]), territories)
     assert got == {"besoins": ["financement", "hebergement"]}
+
+
+def test_a_bare_foreign_name_read_as_feedback_still_gets_the_place_question(territories):
+    got = place_from_message("Bruxelles", [], "feedback", "commune", territories)
+    assert got["lieu_saisi"] == "Bruxelles" and got["lieu_statut"] in ("ambigu", "inconnu")
+    assert place_from_message("Bruxelles", [], "feedback", None, territories) == {}
+    assert place_from_message("c'est nul, pourquoi Bruxelles ?", [], "feedback", "commune", territories) == {}
