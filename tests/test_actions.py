@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 from rasa_sdk import Tracker
@@ -439,3 +440,25 @@ def test_when_nothing_fits_exactly_a_call_back_is_offered():
     assert messages[1]["response"] == "utter_handoff_offer"
     messages, _ = run(orientation.ActionOrient(), make_tracker(slots=FULL, loop=None))
     assert messages[1]["response"] == "utter_after_orientation"
+
+
+@pytest.mark.parametrize("action", [profile_form.ActionAskStatut, profile_form.ActionAskStade,
+                                    profile_form.ActionAskBesoins, profile_form.ActionAskEmployeur])
+def test_each_question_is_asked_then_repeated_then_explained(action):
+    ask = action()
+    first, _ = run(ask, make_tracker(requested=ask.slot))
+    assert first[0]["text"] == ask.question
+    again, _ = run(ask, make_tracker(slots={"echecs_profil": 1.0}, requested=ask.slot))
+    assert again[0]["text"] == "Je n'ai pas compris votre réponse. " + ask.question
+    explained, _ = run(ask, make_tracker(slots={"echecs_profil": 2.0}, requested=ask.slot))
+    assert explained[0]["text"].startswith("Je n'ai pas réussi à utiliser vos dernières réponses. ")
+    assert ask.explanation in explained[0]["text"] and explained[0]["buttons"]
+
+
+def test_need_and_employer_buttons_carry_values_the_form_understands():
+    needs, _ = run(profile_form.ActionAskBesoins(), make_tracker(requested="besoins"))
+    values = [json.loads(b["payload"].split("/inform", 1)[1])["besoin"] for b in needs[0]["buttons"]]
+    assert values and all(voc.canonical_besoins(v) == [v] for v in values)
+    employer, _ = run(profile_form.ActionAskEmployeur(), make_tracker(requested="employeur"))
+    assert [b["payload"] for b in employer[0]["buttons"]] == ["/affirm", "/deny"]
+    assert "DLA" in employer[0]["text"]
