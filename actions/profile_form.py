@@ -388,6 +388,9 @@ class ActionAskCommune(AskProfileSlot):
         elif status == "ambigu" and all(_same_place_name(typed, c.get("nom", "")) for c in candidates):
             dispatcher.utter_message(text=f"Plusieurs communes s'appellent « {typed[:60]} ». Laquelle ?",
                                      buttons=buttons)
+        elif status == "inconnu" and typed.isdigit():
+            dispatcher.utter_message(text=f"Le code postal {typed[:10]} ne correspond à aucune commune française. "
+                                          "Vérifiez-le, ou écrivez le nom de la commune.")
         elif status in ("ambigu", "inconnu"):  # "ambigu" here: only close spellings ("Bruxelles")
             text = (f"Je ne trouve pas de commune française nommée « {typed[:60]} ». "
                     + ("Vouliez-vous dire l'une de celles-ci ? " if buttons else "")

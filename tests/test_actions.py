@@ -462,3 +462,13 @@ def test_need_and_employer_buttons_carry_values_the_form_understands():
     employer, _ = run(profile_form.ActionAskEmployeur(), make_tracker(requested="employeur"))
     assert [b["payload"] for b in employer[0]["buttons"]] == ["/affirm", "/deny"]
     assert "DLA" in employer[0]["text"]
+
+
+def test_a_postal_code_that_does_not_exist_is_said_so():
+    tracker = make_tracker(slots={"statut": "association", "stade": "creation"}, text="31999", requested="commune")
+    _msgs, events = run(profile_form.ValidateProfilForm(), tracker)
+    slots = slots_of(events)
+    assert slots["lieu_statut"] == "inconnu" and slots["requested_slot"] == "commune"
+    asked = make_tracker(slots={"statut": "association", "stade": "creation", **slots}, requested="commune")
+    messages, _ = run(profile_form.ActionAskCommune(), asked)
+    assert messages[0]["text"].startswith("Le code postal 31999 ne correspond à aucune commune française.")

@@ -229,3 +229,26 @@ def test_orientation_scenario(new_chat, scenario):
 
 def test_at_least_thirty_scenarios():
     assert len(SCENARIOS) >= 30
+
+
+def test_bad_answers_get_french_replies_and_nothing_is_lost(new_chat):
+    """Issue 4's bad input, through the real servers: each gets a French answer, the profile stays."""
+    chat = new_chat()
+    chat.say("association en création")
+    assert "ne correspond à aucune commune" in " ".join(m.get("text", "") for m in chat.say("31999"))
+    assert "Je ne trouve pas de commune française nommée « Bruxelles »" in " ".join(
+        m.get("text", "") for m in chat.say("Bruxelles"))
+    chat.say("Muret")
+    messages = chat.say("financement")
+    assert any("orientation" in (m.get("custom") or {}) for m in messages)
+    chat.say("je veux être rappelé")
+    chat.say("oui")
+    chat.say("Paul Martin")
+    no_at = " ".join(m.get("text", "") for m in chat.say("paul.martin.exemple.fr"))
+    letters = " ".join(m.get("text", "") for m in chat.say("06 12 AB 56 78"))
+    assert "Il manque le « @ »" in no_at
+    assert "ne contient que des chiffres" in letters
+    slots = chat.slots()
+    assert (slots["statut"], slots["stade"], slots["commune"]) == ("association", "creation", "31395")
+    assert slots["besoins"] == ["financement"] and slots["contact_nom"] == "Paul Martin"
+    assert slots["contact_coordonnees"] is None
