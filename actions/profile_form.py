@@ -36,8 +36,12 @@ def latest_text(tracker: Tracker) -> str:
     return tracker.latest_message.get("text") or ""
 
 
+def latest_entities(tracker: Tracker) -> List[dict]:
+    return tracker.latest_message.get("entities") or []
+
+
 def entity_values(tracker: Tracker, entity: str) -> List[Any]:
-    return understanding.entity_values(tracker.latest_message.get("entities") or [], entity)
+    return understanding.entity_values(latest_entities(tracker), entity)
 
 
 def previous_value(tracker: Tracker, slot: str) -> Any:
@@ -106,7 +110,7 @@ class ValidateProfilForm(FormValidationAction):
 
     def _place(self, tracker: Tracker) -> Dict[str, Any]:
         return understanding.place_from_message(
-            latest_text(tracker), tracker.latest_message.get("entities") or [], latest_intent(tracker),
+            latest_text(tracker), latest_entities(tracker), latest_intent(tracker),
             tracker.get_slot("requested_slot"), get_client().territories)
 
     # Short answers without entities ------------------------------------------------------------
@@ -115,28 +119,25 @@ class ValidateProfilForm(FormValidationAction):
         return understanding.answer_text(latest_text(tracker), latest_intent(tracker),
                                          tracker.get_slot("requested_slot"), slot)
 
+    # A stray word tagged by DIET ("structure") must not hide the words of the message: the extracted
+    # value (canonical) replaces what the entity mapping set.
+
     async def extract_statut(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        # A stray word tagged by DIET ("structure") must not hide the words of the message.
-        if understanding.first_canonical(voc.canonical_statut, entity_values(tracker, "statut")) is not None:
-            return {}
-        value = understanding.fallback_statut(latest_text(tracker), latest_intent(tracker),
-                                              tracker.get_slot("requested_slot"),
-                                              voc.canonical_statut(previous_value(tracker, "statut")))
+        value = understanding.message_statut(
+            latest_text(tracker), latest_intent(tracker), tracker.get_slot("requested_slot"),
+            latest_entities(tracker), voc.canonical_statut(previous_value(tracker, "statut")))
         return {"statut": value} if value else {}
 
     async def extract_stade(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        # A stray word tagged by DIET ("structure") must not hide the words of the message.
-        if understanding.first_canonical(voc.canonical_stade, entity_values(tracker, "stade")) is not None:
-            return {}
-        value = understanding.fallback_stade(latest_text(tracker), latest_intent(tracker),
-                                             tracker.get_slot("requested_slot"),
-                                              voc.canonical_stade(previous_value(tracker, "stade")))
+        value = understanding.message_stade(
+            latest_text(tracker), latest_intent(tracker), tracker.get_slot("requested_slot"),
+            latest_entities(tracker), voc.canonical_stade(previous_value(tracker, "stade")))
         return {"stade": value} if value else {}
 
     async def extract_besoins(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         values = understanding.message_besoins(latest_text(tracker), latest_intent(tracker),
                                                tracker.get_slot("requested_slot"),
-                                               tracker.latest_message.get("entities") or [])
+                                               latest_entities(tracker))
         return {"besoins": values} if values else {}
 
     async def extract_employeur(self, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
@@ -151,8 +152,7 @@ class ValidateProfilForm(FormValidationAction):
     # A value that cannot be understood never erases a value understood earlier.
 
     def validate_statut(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        statut = (voc.canonical_statut(str(value)) if value else None) or understanding.first_canonical(
-            voc.canonical_statut, entity_values(tracker, "statut"))
+        statut = voc.canonical_statut(str(value)) if value else None
         if statut is None:
             return {"statut": voc.canonical_statut(previous_value(tracker, "statut"))}
         out: Dict[str, Any] = {"statut": statut}
@@ -161,8 +161,7 @@ class ValidateProfilForm(FormValidationAction):
         return out
 
     def validate_stade(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
-        stade = (voc.canonical_stade(str(value)) if value else None) or understanding.first_canonical(
-            voc.canonical_stade, entity_values(tracker, "stade"))
+        stade = voc.canonical_stade(str(value)) if value else None
         return {"stade": stade or voc.canonical_stade(previous_value(tracker, "stade"))}
 
     def validate_besoins(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:

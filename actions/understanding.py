@@ -137,16 +137,25 @@ def sentence_text(text: str, intent: Optional[str]) -> Optional[str]:
     return text
 
 
-def fallback_statut(text: str, intent: Optional[str], requested: Optional[str], known: Any) -> Optional[str]:
-    """Status from the words when DIET found no entity: any answer to the question, or a strong word."""
+def message_statut(text: str, intent: Optional[str], requested: Optional[str], entities: Iterable[dict],
+                   known: Any = None) -> Optional[str]:
+    """Status in a message: the first meaningful entity value, else the answer to the status question,
+    else a strong status word of a statement (only while no status is ``known``)."""
+    value = first_canonical(voc.canonical_statut, entity_values(entities, "statut"))
+    if value:
+        return value
     answer = answer_text(text, intent, requested, "statut")
     if answer:
         return voc.canonical_statut(answer)
     return voc.canonical_statut(sentence_text(text, intent), strong_only=True) if known is None else None
 
 
-def fallback_stade(text: str, intent: Optional[str], requested: Optional[str], known: Any) -> Optional[str]:
-    """Stage from the words when DIET found no entity (stage words rarely mean anything else)."""
+def message_stade(text: str, intent: Optional[str], requested: Optional[str], entities: Iterable[dict],
+                  known: Any = None) -> Optional[str]:
+    """Stage in a message, as for the status (stage words rarely mean anything else: all of them count)."""
+    value = first_canonical(voc.canonical_stade, entity_values(entities, "stade"))
+    if value:
+        return value
     answer = answer_text(text, intent, requested, "stade")
     if answer:
         return voc.canonical_stade(answer)
@@ -175,12 +184,10 @@ def slots_from_message(parse: Dict[str, Any], territories, requested: Optional[s
     entities = parse.get("entities") or []
     out: Dict[str, Any] = {}
 
-    statut = first_canonical(voc.canonical_statut, entity_values(entities, "statut"))
-    statut = statut or fallback_statut(text, intent, requested, known.get("statut"))
+    statut = message_statut(text, intent, requested, entities, known.get("statut"))
     if statut:
         out["statut"] = statut
-    stade = first_canonical(voc.canonical_stade, entity_values(entities, "stade"))
-    stade = stade or fallback_stade(text, intent, requested, known.get("stade"))
+    stade = message_stade(text, intent, requested, entities, known.get("stade"))
     if stade:
         out["stade"] = stade
     besoins = message_besoins(text, intent, requested, entities)

@@ -47,6 +47,10 @@ PROFILE_SLOTS = ("statut", "stade", "besoins", "employeur", "commune", "departem
 TARGETS = {"intent_macro_f1": 0.93, "slot_accuracy": 0.95}
 
 
+def _asked(example: Dict[str, Any]) -> str:
+    return f" [asked: {example['requested']}]" if example.get("requested") else ""
+
+
 def _rel(path: Path) -> str:
     """A path relative to the repository when it is inside it."""
     path = Path(path)
@@ -301,15 +305,13 @@ def print_report(result: Dict[str, Any]) -> None:
         print()
         print(f"misclassified utterances ({len(errors)})")
         for e in errors:
-            asked = f" [asked: {e['requested']}]" if e.get("requested") else ""
-            print(f"  {e['expected']:<19} -> {e['predicted']:<19} {e['confidence']:.2f}  {e['text']!r}{asked}")
+            print(f"  {e['expected']:<19} -> {e['predicted']:<19} {e['confidence']:.2f}  {e['text']!r}{_asked(e)}")
     slot_errors = result["slot_errors"]
     if slot_errors:
         print()
         print(f"slot errors ({len(slot_errors)} utterances)")
         for e in slot_errors:
-            asked = f" [asked: {e['requested']}]" if e.get("requested") else ""
-            print(f"  {e['text']!r}{asked} (intent {e['predicted_intent']})")
+            print(f"  {e['text']!r}{_asked(e)} (intent {e['predicted_intent']})")
             print(f"      expected: {_slots_str(e['expected'])}")
             print(f"      got:      {_slots_str(e['predicted'])}")
     cv = result.get("cross_validation")

@@ -29,7 +29,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_FILE = Path(__file__).resolve().parent / "partners.yml"
 ENV_FILE = "PARTNERS_FILE"
-ENV_ALLOWED = "ESS_ALLOWED_ORIGINS"  # set by scripts/stack.py for the processes it starts
+# Set by scripts/stack.py for the processes it starts: the web server's own origins, and every allowed one.
+ENV_OWN = "ESS_WEB_ORIGINS"
+ENV_ALLOWED = "ESS_ALLOWED_ORIGINS"
 
 DEFAULT_COLOUR = "#000091"
 # The partner colour is the background of white text (header, launcher, user messages) and the colour
@@ -201,7 +203,7 @@ def allowed_origins_from_env(env: Optional[Mapping[str, str]] = None) -> tuple[l
     started another way computes them from the same settings.
     """
     env = os.environ if env is None else env
-    own = [o for o in env.get("ESS_WEB_ORIGINS", "").split(",") if o.strip()]
+    own = [o for o in env.get(ENV_OWN, "").split(",") if o.strip()]
     allowed = [o for o in env.get(ENV_ALLOWED, "").split(",") if o.strip()]
     if own and allowed:
         return merge_origins(own), merge_origins(allowed)

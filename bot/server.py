@@ -26,7 +26,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from bot.partners import Partner, Partners, allowed_origins_from_env, normalise_origin, PartnerConfigError
+from bot.partners import (DEFAULT_GREETING, Partner, PartnerConfigError, Partners, allowed_origins_from_env,
+                          normalise_origin)
 
 ROOT = Path(__file__).resolve().parent.parent
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -40,6 +41,7 @@ PARTNERS = web.AppKey("partners", Partners)
 OWN_ORIGINS = web.AppKey("own_origins", list)
 ALLOWED_ORIGINS = web.AppKey("allowed_origins", list)
 WIDGET_SOURCE = web.AppKey("widget_source", dict)
+INDEX_PAGE = web.AppKey("index_page", str)
 
 
 def rasa_url_for(request: web.Request) -> str:
@@ -95,8 +97,7 @@ def _csp(request: web.Request, frame_ancestors: str) -> str:
 
 
 async def index(request: web.Request) -> web.Response:
-    body = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
-    return web.Response(text=body, content_type="text/html", headers={
+    return web.Response(text=request.app[INDEX_PAGE], content_type="text/html", headers={
         "Content-Security-Policy": _csp(request, "'self'"), "X-Frame-Options": "SAMEORIGIN",
         "Cache-Control": "no-cache"})
 
@@ -157,9 +158,7 @@ def build_widget_source() -> dict:
 
 
 def _widget_defaults(request: web.Request) -> dict:
-    return {"rasaUrl": rasa_url_for(request), "socketPath": "/socket.io",
-            "accueil": ("Bonjour ! Je suis l'assistant d'orientation pour les projets d'économie sociale et "
-                        "solidaire. Décrivez-moi votre projet en quelques mots.")}
+    return {"rasaUrl": rasa_url_for(request), "socketPath": "/socket.io", "accueil": DEFAULT_GREETING}
 
 
 async def widget_js(request: web.Request) -> web.Response:
@@ -233,6 +232,7 @@ def create_app(env: Optional[dict] = None) -> web.Application:
     app[OWN_ORIGINS] = own
     app[ALLOWED_ORIGINS] = allowed
     app[WIDGET_SOURCE] = build_widget_source()
+    app[INDEX_PAGE] = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
     if "error" in app[WIDGET_SOURCE]:
         log.error("web: %s", app[WIDGET_SOURCE]["error"])
     app.router.add_get("/", index)

@@ -36,7 +36,7 @@ from typing import Any, Awaitable, Callable, Dict, Optional, Text
 import engineio
 import rasa.core.channels.channel
 import socketio
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint
 from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from rasa.core.channels.socketio import SocketIOOutput as RasaSocketIOOutput
@@ -52,6 +52,11 @@ log = logging.getLogger(__name__)
 TERRITORY_KEYS = ("partenaire", "commune", "departement")
 SEEN_IDS = 2000  # message ids remembered for de-duplication
 TECHNICAL_ERROR = "Désolé, un problème technique m'empêche de répondre. Réessayez dans un instant."
+
+
+def valid_id(value: Any) -> bool:
+    """A session or message id the client may choose: a non-blank string of at most 100 characters."""
+    return isinstance(value, str) and bool(value.strip()) and len(value) <= 100
 
 
 class _EngineIOServer(engineio.AsyncServer):
@@ -135,7 +140,7 @@ class SocketIOInput(RasaSocketIOInput):
         return out
 
     def _first_time(self, message_id: Any, sender: Text) -> bool:
-        if not isinstance(message_id, str) or not message_id or len(message_id) > 100:
+        if not valid_id(message_id):
             return True
         key = f"{sender}:{message_id}"
         if key in self._seen:
@@ -180,7 +185,7 @@ class SocketIOInput(RasaSocketIOInput):
         async def session_request(sid: Text, data: Any = None) -> None:
             data = data if isinstance(data, dict) else {}
             session_id = data.get("session_id")
-            if not isinstance(session_id, str) or not session_id.strip() or len(session_id) > 100:
+            if not valid_id(session_id):
                 session_id = uuid.uuid4().hex
             if self.session_persistence:
                 await sio.enter_room(sid, session_id, namespace=self.namespace)
@@ -198,7 +203,7 @@ class SocketIOInput(RasaSocketIOInput):
             data = data if isinstance(data, dict) else {}
             if self.session_persistence:
                 sender = data.get("session_id")
-                if not isinstance(sender, str) or not sender.strip() or len(sender) > 100:
+                if not valid_id(sender):
                     log.warning("socketio: message without a valid session_id ignored")
                     return {"recu": False, "erreur": "session_id manquant"}
             else:

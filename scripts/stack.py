@@ -128,12 +128,14 @@ class Stack:
             env["DATABASE_URL"] = s.database_url
         if s.api_token:
             env["RASA_API_TOKEN"] = s.api_token
-        env.pop("PARTNERS_FILE", None)  # the settings decide, so that every process sees the same partners
+        from bot.partners import ENV_ALLOWED, ENV_FILE, ENV_OWN
+
+        env.pop(ENV_FILE, None)  # the settings decide, so that every process sees the same partners
         if s.partners_file:
-            env["PARTNERS_FILE"] = str(s.partners_file)
+            env[ENV_FILE] = str(s.partners_file)
         # One list of allowed origins for Rasa's CORS, its socket.io channel and the web server.
-        env["ESS_WEB_ORIGINS"] = ",".join(s.web_origins())
-        env["ESS_ALLOWED_ORIGINS"] = ",".join(s.allowed_origins())
+        env[ENV_OWN] = ",".join(s.web_origins())
+        env[ENV_ALLOWED] = ",".join(s.allowed_origins())
         return env
 
     def _commands(self) -> list[Process]:

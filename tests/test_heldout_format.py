@@ -17,9 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from actions.vocabulary import BESOINS, STADES, STATUTS  # noqa: E402
+from bench.nlu import HELDOUT  # noqa: E402
+from bench.nlu import PROFILE_SLOTS as BENCH_SLOTS  # noqa: E402
 
-HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
-PROFILE_SLOTS = {"statut", "stade", "besoins", "employeur", "commune", "departement"}
+PROFILE_SLOTS = set(BENCH_SLOTS)
 KEYS = {"text", "intent", "slots", "requested"}
 MIN_UTTERANCES = 150
 MIN_PER_INTENT = 6

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.partners import contrast_ratio
 from conftest import Chat
 
 pytestmark = [pytest.mark.e2e, pytest.mark.browser]
@@ -133,20 +134,23 @@ def requested_slots(stack, session_id: str) -> list:
     return [e.get("value") for e in events if e.get("event") == "slot" and e.get("name") == "requested_slot"]
 
 
-def luminance(rgb: str) -> float:
-    parts = [float(x) for x in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
-
-    def channel(c: float) -> float:
-        c /= 255
-        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
-
-    r, g, b = (channel(c) for c in parts)
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+def css_hex(rgb: str) -> str:
+    """``rgb(r, g, b)`` or ``rgba(...)`` as computed by the browser, as ``#rrggbb``."""
+    parts = [round(float(x)) for x in rgb[rgb.index("(") + 1:rgb.index(")")].split(",")[:3]]
+    return "#" + "".join(f"{c:02x}" for c in parts)
 
 
 def contrast(fg: str, bg: str) -> float:
-    a, b = sorted((luminance(fg), luminance(bg)), reverse=True)
-    return (a + 0.05) / (b + 0.05)
+    return contrast_ratio(css_hex(fg), css_hex(bg))
+
+
+def demo_widget(stack, new_page, **page_options):
+    """The department's demonstration page with the widget open and connected."""
+    page = new_page(**page_options)
+    page.goto(stack.settings.web_url)
+    w = Widget(page)
+    w.open()
+    return page, w
 
 
 # The demonstration page -------------------------------------------------------------------------------
@@ -170,10 +174,7 @@ def test_demo_page_is_the_departments_site_with_the_widget(stack, new_page):
 
 
 def test_conversation_buttons_typing_and_reload(stack, new_page):
-    page = new_page()
-    page.goto(stack.settings.web_url)
-    w = Widget(page)
-    w.open()
+    page, w = demo_widget(stack, new_page)
     # The typing indicator shows as soon as a message is sent (checked in the same script turn).
     w.input.fill("Bonjour")
     typing = page.evaluate("""() => {
@@ -210,10 +211,7 @@ def test_conversation_buttons_typing_and_reload(stack, new_page):
 
 
 def test_html_from_the_user_is_shown_as_text(stack, new_page):
-    page = new_page()
-    page.goto(stack.settings.web_url)
-    w = Widget(page)
-    w.open()
+    page, w = demo_widget(stack, new_page)
     w.input.fill(EVIL)
     before = w.bots.count()
     w.input.press("Enter")
@@ -232,10 +230,7 @@ def test_html_from_the_user_is_shown_as_text(stack, new_page):
 
 
 def test_over_long_input_is_refused_in_the_widget(stack, new_page):
-    page = new_page()
-    page.goto(stack.settings.web_url)
-    w = Widget(page)
-    w.open()
+    page, w = demo_widget(stack, new_page)
     text = "Nous sommes une association. " * 40  # 1160 characters
     w.input.fill(text)
     w.input.press("Enter")
@@ -290,10 +285,7 @@ def test_whole_exchange_with_the_keyboard_only(stack, new_page):
 
 
 def test_accessibility_labels_live_region_contrast_and_reduced_motion(stack, new_page):
-    page = new_page(reduced_motion="reduce")
-    page.goto(stack.settings.web_url)
-    w = Widget(page)
-    w.open()
+    page, w = demo_widget(stack, new_page, reduced_motion="reduce")
     w.say("Bonjour", "Quel est le statut")
     log = page.get_by_role("log", name="Conversation avec l'assistant")
     assert log.get_attribute("aria-live") == "polite"
