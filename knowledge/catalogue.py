@@ -107,6 +107,8 @@ def _referenced_ids(doc: dict) -> Iterator[tuple[tuple, str]]:
         yield ("liens", "fait_partie_de"), liens["fait_partie_de"]
     for i, ref in enumerate(liens.get("voir_aussi", []) or []):
         yield ("liens", "voir_aussi", i), ref
+    for i, ref in enumerate(doc.get("declinaisons", []) or []):
+        yield ("declinaisons", i), ref
 
 
 def check_document(doc: Any, root: yaml.Node | None, file_name: str) -> list[Problem]:
