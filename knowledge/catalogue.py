@@ -111,6 +111,24 @@ def _referenced_ids(doc: dict) -> Iterator[tuple[tuple, str]]:
         yield ("declinaisons", i), ref
 
 
+PROMISE_MAX_WORDS = 20
+
+
+def promise_issues(text: str) -> list[str]:
+    """Problems of a ``promesse``: one sentence ending with a full stop, at most 20 words."""
+    issues = []
+    promise = " ".join(text.split())
+    inner = promise[:-1]
+    if any(mark in inner for mark in (". ", "? ", "! ")) or not promise.endswith("."):
+        issues.append("promesse must be one sentence ending with a full stop (no '. ' inside): "
+                      f"{promise!r}")
+    words = [w for w in promise.split() if any(ch.isalnum() for ch in w)]
+    if len(words) > PROMISE_MAX_WORDS:
+        issues.append(f"promesse has {len(words)} words; write one sentence of at most "
+                      f"{PROMISE_MAX_WORDS} words")
+    return issues
+
+
 def check_document(doc: Any, root: yaml.Node | None, file_name: str) -> list[Problem]:
     """Schema, sources and internal consistency of one parsed file."""
     problems: list[Problem] = []
@@ -137,6 +155,8 @@ def check_document(doc: Any, root: yaml.Node | None, file_name: str) -> list[Pro
     if not 1 <= len(sentences) <= 5:
         problems.append(Problem(file_name, _line_of(root, ["description", "texte"]),
                                 f"description has {len(sentences)} sentences; write 2 to 4 short ones"))
+    problems.extend(Problem(file_name, _line_of(root, ["promesse", "texte"]), issue)
+                    for issue in promise_issues(doc["promesse"]["texte"]))
     for i, contact in enumerate(doc.get("contacts", []) or []):
         if contact["date_information"] <= 2012 and not contact.get("ancien"):
             problems.append(Problem(file_name, _line_of(root, ["contacts", i]),

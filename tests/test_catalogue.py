@@ -275,6 +275,32 @@ def test_check_reports_schema_violations_at_their_line(broken):
     assert any(f == "cae.yml" and n == line_id for f, n, m in problems), result.stderr
 
 
+def _promise_block(name: str) -> str:
+    """The ``promesse:`` key and its ``texte`` (plain or folded), up to its ``sources``."""
+    text = (CATALOGUE_DIR / name).read_text(encoding="utf-8")
+    start = text.index("\npromesse:\n  texte:") + 1
+    return text[start:text.index("\n  sources:", start)]
+
+
+def test_check_reports_a_long_or_multi_sentence_promise(broken):
+    """The promesse shown in every answer: one sentence of at most 20 words."""
+    long_promise = ("Un accompagnement gratuit et complet pour consolider, développer et faire changer "
+                    "d'échelle une structure de l'ESS qui emploie des salariés, partout en France, "
+                    "avec un opérateur public dans chaque département.")
+    assert len(long_promise.split()) == 30
+    line = broken(REFERENCE, _promise_block(REFERENCE), f"promesse:\n  texte: {long_promise}",
+                  mark="  texte: Un accompagnement gratuit et complet")
+    line_cae = broken("cae.yml", _promise_block("cae.yml"),
+                      "promesse:\n  texte: Un cadre pour tester votre activité. Puis la démarrer.",
+                      mark="  texte: Un cadre pour tester")
+    result, problems = _check(broken.directory)
+    assert result.returncode == 1
+    assert any(f == REFERENCE and n == line and "promesse has 30 words" in m for f, n, m in problems), \
+        result.stderr
+    assert any(f == "cae.yml" and n == line_cae and "promesse must be one sentence" in m
+               for f, n, m in problems), result.stderr
+
+
 def test_check_reports_empty_and_duplicate_files(broken):
     (broken.directory / "vide.yml").write_text("# rien\n", encoding="utf-8")
     shutil.copy(broken.directory / "cae.yml", broken.directory / "cae-copie.yml")
