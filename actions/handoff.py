@@ -19,8 +19,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.knowledge_client import get_client
-from actions.profile_form import latest_intent, latest_text, profile_from_tracker
-from actions.vocabulary import fold
+from actions.tracker import latest_intent, latest_text, profile_from_tracker
+from knowledge.vocabulary import fold
 from knowledge.db import HandoffRequest
 
 CONTACT_SLOTS = ["contact_consentement", "contact_nom", "contact_coordonnees", "contact_message"]
@@ -68,6 +68,48 @@ def parse_contact(value: Any) -> tuple[Optional[str], Optional[str], Optional[st
     if "." in text and " " not in text.strip():
         return None, None, "Il manque le « @ » dans cette adresse e-mail (exemple : prenom.nom@exemple.fr)."
     return None, None, "Indiquez une adresse e-mail (avec un « @ ») ou un numéro de téléphone."
+
+
+CONSENT_YES_PHRASES = ("pas de probleme", "pas de souci", "pas de soucis", "aucun probleme", "aucun souci",
+                       "sans probleme", "sans souci")
+CONSENT_NO = ("non", "refuse", "pas d accord", "je ne veux pas", "jamais", "hors de question", "surtout pas",
+              "je prefere pas", "je prefere ne pas", "pas question", "je ne souhaite pas", "je n accepte pas",
+              "ne pas enregistrer", "no")
+CONSENT_YES = ("oui", "d accord", "ok", "okay", "j accepte", "accepte", "bien sur", "volontiers", "allez y",
+               "ca me va", "c est bon", "parfait", "entendu", "je consens", "yes", "ouais", "evidemment",
+               "avec plaisir", "vas y", "allons y", "go", "tout a fait", "absolument", "bien entendu",
+               "je suis d accord", "ca marche", "sans probleme", "oui oui", "je veux bien", "valide", "je valide")
+
+
+def _has(folded: str, phrases) -> bool:
+    return any(f" {p} " in f" {folded} " for p in phrases)
+
+
+def consent_from(text: str, intent: str | None) -> bool | None:
+    """Consent said in any words (« oui je suis d'accord pour que vous gardiez mes infos »), or None."""
+    folded = fold(text)
+    if text.startswith("/"):
+        return {"affirm": True, "deny": False}.get(intent or "")
+    if _has(folded, CONSENT_YES_PHRASES):
+        return True
+    if _has(folded, CONSENT_NO):
+        return False
+    if _has(folded, CONSENT_YES):
+        return True
+    return {"affirm": True, "deny": False}.get(intent or "")
+
+
+def read_contact(text: str, intent: str | None, requested: str) -> Dict[str, Any]:
+    """Slot values of the call-back form from what was typed: consent in a sentence is consent, a
+    name is a name whatever the NLU thought of it. Validation (e-mail, phone) comes after."""
+    if not text or fold(text) in CANCEL_WORDS or intent in ("restart", "goodbye"):
+        return {}
+    if requested == "contact_consentement":
+        consent = consent_from(text, intent)
+        return {} if consent is None else {"contact_consentement": consent}
+    if text.startswith("/") or text.rstrip().endswith("?"):
+        return {}  # a button of another question, or a question: its own rule answers it
+    return {requested: text}
 
 
 def wants_to_cancel(tracker: Tracker) -> bool:

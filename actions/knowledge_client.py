@@ -13,7 +13,8 @@ from functools import cached_property
 from typing import Any, Mapping
 
 from knowledge.catalogue import Catalogue, load_catalogue
-from knowledge.engine import Orientation, orient
+from knowledge.engine import Orientation, Recommendation, describe, explain, open_questions, orient
+from knowledge.glossary import Glossary, load_glossary
 from knowledge.store import load_catalogue_from_db, load_territories_from_db, requests_session
 from knowledge.territories import TerritoryIndex
 
@@ -47,8 +48,22 @@ class KnowledgeClient:
         self.mode = "local"
         return TerritoryIndex.from_etalab()
 
+    @cached_property
+    def glossary(self) -> Glossary:
+        return load_glossary()[0]
+
     def orient(self, profile: Mapping[str, Any], limit: int = 5) -> Orientation:
         return orient(profile, self.catalogue, self.territories, limit=limit)
+
+    def describe(self, scheme_id: str, profile: Mapping[str, Any]) -> Recommendation | None:
+        return describe(scheme_id, profile, self.catalogue, self.territories)
+
+    def explain(self, scheme_id: str, orientation: Orientation):
+        return explain(scheme_id, orientation, self.catalogue)
+
+    def open_questions(self, profile: Mapping[str, Any]) -> list[str]:
+        """The profile questions that can still change the answer (asked of the engine once per turn)."""
+        return open_questions(profile, self.catalogue, self.territories)
 
     def scheme(self, scheme_id: str) -> dict | None:
         return self.catalogue.get(scheme_id)
@@ -72,4 +87,4 @@ def get_client() -> KnowledgeClient:
 def warm_up() -> None:
     """Load everything at start-up so that the first user does not wait."""
     client = get_client()
-    _ = client.catalogue, client.territories
+    _ = client.catalogue, client.territories, client.glossary

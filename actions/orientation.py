@@ -1,14 +1,14 @@
 """Orientation and its follow-ups: thin adapters around the knowledge engine.
 
-``action_orient`` answers with the best schemes, why, whom to contact, and the
-contract's machine-readable payload. The follow-ups ("plus de détails sur le
-2e", "le contact de la CAE", "autre chose ?", "c'est quoi le DLA ?") work on the
-schemes just recommended first, then on the whole catalogue.
+``action_orient`` answers with the best schemes, why, whom to contact, and the contract's
+machine-readable payload. The follow-ups (« plus de détails sur le 2e », « le contact de la
+CAE », « d'autres pistes ») work on the schemes just recommended first, then on the whole
+catalogue.
 """
 from __future__ import annotations
 
 import re
-from typing import Dict, List, Optional, Text
+from typing import Callable, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -17,8 +17,8 @@ from rasa_sdk.types import DomainDict
 
 from actions import replies
 from actions.knowledge_client import get_client
-from actions.profile_form import entity_values, latest_text, profile_from_tracker
-from actions.vocabulary import fold
+from actions.tracker import entity_values, latest_text, profile_from_tracker
+from knowledge.vocabulary import fold
 
 ORDINALS = {
     "premier": 1, "premiere": 1, "1er": 1, "1ere": 1, "un": 1, "1": 1,
@@ -28,23 +28,20 @@ ORDINALS = {
     "cinquieme": 5, "5e": 5, "5eme": 5, "cinq": 5, "5": 5,
     "dernier": -1, "derniere": -1,
 }
-
-
-def scheme_names() -> Dict[str, str]:
-    return {s["id"]: s["nom"] for s in get_client().catalogue}
+MORE = 12  # how many schemes « d'autres pistes » may reach
 
 
 def find_scheme_in_text(text: str, prefer: List[str]) -> Optional[str]:
-    """The catalogue entry a user names, by id, name, acronym or alias (longest match wins)."""
+    """The catalogue entry a user names, by id, name, acronym or alias (longest match wins; at equal
+    length one just shown, then the one that applies at the user's place, wins)."""
     folded = f" {fold(text)} "
-    best: tuple[int, int, str] | None = None
+    best: tuple | None = None
     for scheme in get_client().catalogue:
-        names = [scheme["nom"], scheme.get("acronyme") or "", *scheme.get("alias", [])]
-        for name in names:
+        for name in [scheme["nom"], scheme.get("acronyme") or "", *scheme.get("alias", [])]:
             key = fold(name)
             if len(key) < 2 or f" {key} " not in folded:
                 continue
-            rank = (len(key), 1 if scheme["id"] in prefer else 0, scheme["id"])
+            rank = (len(key), scheme["id"] in prefer, scheme["id"])
             if best is None or rank > best:
                 best = rank
     return best[2] if best else None
@@ -62,13 +59,18 @@ def ordinal_in_text(text: str) -> Optional[int]:
     return int(m.group(1)) if m else None
 
 
-def target_scheme(tracker: Tracker) -> Optional[str]:
-    """Which scheme a follow-up is about: an entity, a name in the text, an ordinal, the last one."""
+def _pick(shown: List[str], n: int) -> Optional[str]:
+    index = len(shown) - 1 if n == -1 else n - 1
+    return shown[index] if shown and 0 <= index < len(shown) else None
+
+
+def target_scheme(tracker: Tracker, fallback: bool = True) -> Optional[str]:
+    """Which scheme a follow-up is about: a button, a name in the text, an ordinal, the last one."""
     shown: List[str] = tracker.get_slot("recommandations") or []
     for value in entity_values(tracker, "dispositif"):
         n = ordinal_in_text(str(value))
-        if n is not None and shown and -1 <= n - 1 < len(shown):
-            return shown[-1] if n == -1 else shown[n - 1]
+        if n is not None and _pick(shown, n):
+            return _pick(shown, n)
         found = find_scheme_in_text(str(value), shown)
         if found:
             return found
@@ -77,11 +79,9 @@ def target_scheme(tracker: Tracker) -> Optional[str]:
     if found:
         return found
     n = ordinal_in_text(text)
-    if n is not None and shown:
-        index = len(shown) - 1 if n == -1 else n - 1
-        if 0 <= index < len(shown):
-            return shown[index]
-    return tracker.get_slot("dispositif_courant")
+    if n is not None and _pick(shown, n):
+        return _pick(shown, n)
+    return tracker.get_slot("dispositif_courant") if fallback else None
 
 
 class ActionOrient(Action):
@@ -89,98 +89,60 @@ class ActionOrient(Action):
         return "action_orient"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        client = get_client()
-        orientation = client.orient(profile_from_tracker(tracker))
-        shown = replies.selected(orientation)
-        text = replies.orientation_text(orientation, scheme_names())
-        payload = orientation.as_payload()
-        payload["dispositifs"] = [r.as_payload() for r in shown] + [
-            r.as_payload() for r in orientation.recommandations if r not in shown]
+        orientation = get_client().orient(profile_from_tracker(tracker))
+        text, payload = replies.orientation_message(orientation, domain)
         dispatcher.utter_message(text=text, json_message={"orientation": payload})
-        # When nothing fits exactly, a person may help better: offer to be called back.
+        # When little fits exactly, a person may help better: offer to be called back.
         dispatcher.utter_message(response="utter_handoff_offer" if orientation.elargi else "utter_after_orientation")
-        return [SlotSet("recommandations", [r.id for r in shown]),
-                SlotSet("oriente", True),
-                SlotSet("dispositif_courant", shown[0].id if shown else None)]
+        shown = orientation.shown
+        return [SlotSet("recommandations", [r.id for r in shown]), SlotSet("deja_proposes", None),
+                SlotSet("oriente", True), SlotSet("dispositif_courant", shown[0].id if shown else None)]
 
 
 class ActionMoreSchemes(Action):
-    """'Autre chose ?': the next schemes of the same orientation."""
+    """« D'autres pistes » : the next schemes of the same orientation; when there are none, the
+    desks of the territory (never « je n'ai pas d'autre piste »)."""
 
     def name(self) -> Text:
         return "action_more_schemes"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        orientation = get_client().orient(profile_from_tracker(tracker), limit=12)
-        already = set(tracker.get_slot("recommandations") or [])
-        seen_more = set(tracker.get_slot("deja_proposes") or [])
-        rest = [r for r in orientation.recommandations if r.id not in (already | seen_more) and not r.guichet]
-        if not rest:
-            dispatcher.utter_message(response="utter_no_more_schemes")
-            return []
-        names = scheme_names()
-        lines = ["Voici d'autres pistes, moins proches de votre demande :"]
-        for rec in rest[:3]:
-            lines.append("")
-            lines.append(f"- {rec.nom}")
-            lines.append(rec.pourquoi)
-            for warning in rec.avertissements[:1]:
-                lines.append("Attention : " + warning)
-            lines.append(replies.contact_line(rec.contacts, rec.a_qui_demander, names))
-        dispatcher.utter_message(text="\n".join(lines),
-                                 json_message={"dispositifs": [r.as_payload() for r in rest[:3]]})
-        return [SlotSet("deja_proposes", sorted(seen_more | {r.id for r in rest[:3]}))]
+        orientation = get_client().orient(profile_from_tracker(tracker), limit=MORE)
+        seen = set(tracker.get_slot("recommandations") or []) | set(tracker.get_slot("deja_proposes") or [])
+        rest = [r for r in orientation.recommandations if r.id not in seen][:3]
+        start = len(tracker.get_slot("recommandations") or []) + len(tracker.get_slot("deja_proposes") or []) + 1
+        text, payload = replies.more_message(rest or orientation.guichets, orientation, domain, start,
+                                             desks_only=not rest)
+        dispatcher.utter_message(text=text, json_message=payload)
+        return [SlotSet("deja_proposes", sorted(set(tracker.get_slot("deja_proposes") or []) | {r.id for r in rest}))]
 
 
-class ActionSchemeDetails(Action):
+class SchemeFollowUp(Action):
+    """A question about one scheme (details, contact): the scheme in focus, then the reply."""
+
+    action_name = ""
+    reply: Callable = staticmethod(replies.details_text)
+
     def name(self) -> Text:
-        return "action_scheme_details"
+        return self.action_name
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        client = get_client()
         scheme_id = target_scheme(tracker)
-        scheme = get_client().scheme(scheme_id) if scheme_id else None
+        scheme = client.scheme(scheme_id) if scheme_id else None
         if scheme is None:
             dispatcher.utter_message(response="utter_which_scheme")
             return []
-        dispatcher.utter_message(text=replies.details_text(scheme, scheme_names()))
+        rec = client.describe(scheme_id, profile_from_tracker(tracker))
+        dispatcher.utter_message(text=self.reply(scheme, rec, domain))
         return [SlotSet("dispositif_courant", scheme_id)]
 
 
-class ActionSchemeContact(Action):
-    def name(self) -> Text:
-        return "action_scheme_contact"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        scheme_id = target_scheme(tracker)
-        scheme = get_client().scheme(scheme_id) if scheme_id else None
-        if scheme is None:
-            dispatcher.utter_message(response="utter_which_scheme")
-            return []
-        dispatcher.utter_message(text=replies.contact_text(scheme, scheme_names()))
-        return [SlotSet("dispositif_courant", scheme_id)]
+class ActionSchemeDetails(SchemeFollowUp):
+    action_name = "action_scheme_details"
+    reply = staticmethod(replies.details_text)
 
 
-class ActionExplainScheme(Action):
-    """'C'est quoi le DLA ?': a definition, whatever the conversation is doing."""
-
-    def name(self) -> Text:
-        return "action_explain_scheme"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        shown = tracker.get_slot("recommandations") or []
-        scheme_id = None
-        for value in entity_values(tracker, "dispositif"):
-            scheme_id = find_scheme_in_text(str(value), shown)
-            if scheme_id:
-                break
-        scheme_id = scheme_id or find_scheme_in_text(latest_text(tracker), shown)
-        scheme = get_client().scheme(scheme_id) if scheme_id else None
-        if scheme is None:
-            dispatcher.utter_message(response="utter_unknown_scheme")
-            return []
-        text = f"{scheme['nom']} : {scheme['description']['texte']}"
-        if scheme["etat"]["valeur"] != "en_place":
-            text += "\nÀ savoir : " + scheme["etat"]["texte"]
-        dispatcher.utter_message(text=text)
-        return [SlotSet("dispositif_courant", scheme_id)]
-
+class ActionSchemeContact(SchemeFollowUp):
+    action_name = "action_scheme_contact"
+    reply = staticmethod(replies.contact_text)

@@ -13,7 +13,7 @@ from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions import vocabulary as voc
+from knowledge.values import BESOINS, STADES, STATUTS
 from actions.knowledge_client import get_client
 
 
@@ -23,14 +23,14 @@ def slots_from_metadata(metadata: Any) -> Dict[str, Any]:
         return {}
     out: Dict[str, Any] = {}
     statut = metadata.get("statut")
-    if isinstance(statut, str) and statut in voc.STATUTS:
+    if isinstance(statut, str) and statut in STATUTS:
         out["statut"] = statut
     stade = metadata.get("stade")
-    if isinstance(stade, str) and stade in voc.STADES:
+    if isinstance(stade, str) and stade in STADES:
         out["stade"] = stade
     besoins = metadata.get("besoins")
     if isinstance(besoins, list):
-        valid = [b for b in voc.BESOINS if b in besoins]
+        valid = [b for b in BESOINS if b in besoins]
         if valid:
             out["besoins"] = valid
     if isinstance(metadata.get("employeur"), bool):

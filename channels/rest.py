@@ -17,6 +17,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.partners import Partners
 from channels.guard import clean_metadata, refusal
 
 log = logging.getLogger(__name__)
@@ -37,9 +38,24 @@ def _error(text: str, status: int = 400) -> HTTPResponse:
 
 
 class RestInput(InputChannel):
+    """A partner's back-end sends its ``partenaire`` id in the metadata: its defaults from
+    bot/partners.yml (commune, department) are applied as for the widget, without overriding what
+    the request says itself."""
+
     @classmethod
     def name(cls) -> Text:
         return "rest"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.partners = Partners.from_env()
+
+    def metadata_of(self, body: dict) -> dict:
+        metadata = clean_metadata(body.get("metadata"))
+        partner = self.partners.get(metadata.get("partenaire"))
+        if partner is not None:
+            metadata = {**partner.metadata(), **metadata}
+        return metadata
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("ess_rest_webhook", __name__)
@@ -68,7 +84,7 @@ class RestInput(InputChannel):
             collector = WholeMessageCollector()
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
-                                                 metadata=clean_metadata(body.get("metadata"))))
+                                                 metadata=self.metadata_of(body)))
             except CancelledError:
                 log.error("rest: message processing timed out for %s", sender)
             except Exception:  # noqa: BLE001 - the user gets an answer whatever happens

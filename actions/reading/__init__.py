@@ -1,0 +1,228 @@
+"""The one reader of messages: from a parsed message to profile slot updates.
+
+``read_message(parse, requested, known, territories)`` is a pure function used by the
+assistant (``action_read_message``, run by Rasa on every user message), by the NLU
+benchmark and by the tests, so that what is measured is what runs. It combines:
+- the words of ``knowledge/vocabulary/words.yml`` found in the text;
+- the sentence's syntax (``context.Syntax``): negated, planned, about someone else, asked for;
+- what the person is (personas: « je suis au RSA », « un chantier d'insertion »);
+- the question being asked (``requested``): a short answer is read as an answer to it;
+- places, found by the territory index (``places``).
+Values are always canonical (knowledge/values.py); nothing else reaches a slot.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from actions.reading.context import Syntax
+from actions.reading.places import ANSWER_INTENTS, entity_values, place_from_message
+from knowledge.values import BESOINS, EMPLOYER_STATUTS, FORMES, PUBLICS, STADES, STATUTS
+from knowledge.vocabulary import Match, fold, vocabulary
+
+PROFILE_SLOTS = ("statut", "stade", "commune", "departement", "besoins", "employeur")
+# When two stages are named, the one that says most about today wins (« créée en 2019, on veut
+# se développer » is in development; « une idée de création » is an idea).
+STAGE_PRIORITY = ("reprise", "changement_echelle", "consolidation", "developpement", "idee", "creation")
+ADD_WORDS = ("aussi", "egalement", "en plus", "et aussi", "de plus", "ainsi que")
+
+
+@dataclass
+class Reading:
+    """What one message says: slot updates, and how it relates to the question asked."""
+    slots: dict[str, Any] = field(default_factory=dict)
+    answered: bool = False      # the question asked got a usable answer
+    unknown: bool = False       # « je ne sais pas » to the question asked
+    failed: bool = False        # an attempt to answer it that gave nothing usable
+    corrections: dict[str, Any] = field(default_factory=dict)  # known values this message changed
+
+    def profile(self) -> dict[str, Any]:
+        return {k: v for k, v in self.slots.items() if k in PROFILE_SLOTS}
+
+
+def _intent(parse: dict) -> Optional[str]:
+    intent = parse.get("intent")
+    return intent.get("name") if isinstance(intent, dict) else intent
+
+
+class _Message:
+    """A message with its words and syntax, and the tests the slot readers share."""
+
+    def __init__(self, parse: dict, requested: Optional[str]):
+        self.text = str(parse.get("text") or "")
+        self.intent = _intent(parse)
+        self.entities = parse.get("entities") or []
+        self.requested = requested
+        self.payload = self.text.startswith("/")
+        self.foreign = self.intent == "other_language"
+        usable = not self.payload and not self.foreign
+        self.words: list[Match] = vocabulary().matches(self.text) if usable else []
+        self.syntax = Syntax(parse.get("syntaxe") if usable else None)
+        self.folded = fold(self.text)
+
+    def answering(self, slot: str) -> bool:
+        return self.requested == slot and self.intent in ANSWER_INTENTS | {"nonsense"}
+
+    def of(self, kind: str, *strengths: str) -> list[Match]:
+        return [m for m in self.words if m.kind == kind and m.strength in strengths]
+
+    def fact(self, m: Match) -> bool:
+        """Says something true of the writer's own structure today (« pas encore de structure » is
+        always about the writer)."""
+        s = self.syntax
+        other = m.value != "sans_structure" and s.about_other(m.start, m.end)
+        return not (s.negated(m.start, m.end) or s.intended(m.start, m.end) or other)
+
+
+def _alternatives(msg: _Message, words: list[Match]) -> set[Match]:
+    """« une asso ou une coopérative ? »: a choice to make, not what the structure is."""
+    out = set()
+    for a, b in zip(words, words[1:]):
+        between = fold(msg.text[a.end:b.start])
+        if between.split()[:1] == ["ou"] and len(between.split()) <= 3:
+            out |= {a, b}
+    return out
+
+
+def _statut(msg: _Message, known: dict, out: dict) -> None:
+    strengths = ("mots", "reponses") if msg.answering("statut") else ("mots",)
+    words = msg.of("statut", *strengths)
+    choices = _alternatives(msg, words)
+    facts = [m for m in words if msg.fact(m) and m not in choices]
+    personas = [m for m in msg.of("persona", "mots") if msg.fact(m)]
+    planned = [m for m in msg.of("statut", "mots") if msg.syntax.intended(m.start, m.end)
+               and not msg.syntax.negated(m.start, m.end) and not msg.syntax.other_subject(m.start, m.end)]
+    no_structure = any(msg.syntax.negated_structure(m.start, m.end) for m in msg.of("statut", "mots"))
+    gives = [vocabulary().personas[m.value] for m in personas]
+    # A planned structure of a kind with its own networks (« créer une régie de quartier ») says whom
+    # the project serves, not what the writer is: its publics count, not its status.
+    planned_personas = [vocabulary().personas[m.value] for m in msg.of("persona", "mots")
+                        if msg.syntax.intended(m.start, m.end) and not msg.syntax.negated(m.start, m.end)]
+    statut = facts[-1].value if facts else next((g["statut"] for g in reversed(gives) if g.get("statut")), None)
+    if statut is None and (no_structure or planned) and (known.get("statut") is None or msg.answering("statut")):
+        statut = "sans_structure"
+    if statut:
+        out["statut"] = statut
+    formes = [m.value for m in planned if m.value in FORMES]
+    if formes and (statut or known.get("statut")) == "sans_structure":
+        out["forme_envisagee"] = formes[-1]
+    publics = [p for g in gives + planned_personas for p in g.get("publics", [])]
+    if publics:
+        merged = list(known.get("publics") or []) + publics
+        out["publics"] = [p for p in PUBLICS if p in merged]
+    employer = [g["employeur"] for g in gives if isinstance(g.get("employeur"), bool)]
+    if employer:
+        out["employeur"] = employer[-1]
+
+
+def _stade(msg: _Message, out: dict) -> None:
+    strengths = ("mots", "reponses") if msg.answering("stade") else ("mots",)
+    found = {m.value for m in msg.of("stade", *strengths)
+             if not msg.syntax.negated(m.start, m.end) and not msg.syntax.after_before(m.start, m.end)
+             and not msg.syntax.about_other(m.start, m.end)}
+    for value in STAGE_PRIORITY:
+        if value in found:
+            out["stade"] = value
+            return
+
+
+def _besoins(msg: _Message, known: dict, out: dict) -> None:
+    s = msg.syntax
+    if msg.answering("besoins"):
+        words = [m for m in msg.of("besoins", "mots", "reponses", "faibles") if not s.negated(m.start, m.end)]
+    else:
+        words = [m for m in msg.of("besoins", "mots")
+                 if not (s.negated(m.start, m.end) or s.project_subject(m.start, m.end)
+                         or s.other_subject(m.start, m.end) or s.own_activity(m.start, m.end))]
+        words += [m for m in msg.of("besoins", "faibles")
+                  if s.asked_for(m.start, m.end) and not s.negated(m.start, m.end)]
+    needs = list(dict.fromkeys(m.value for m in sorted(words, key=lambda m: m.start)))
+    if not needs:
+        return
+    if known.get("besoins") and any(f" {w} " in f" {msg.folded} " for w in ADD_WORDS):
+        needs = list(dict.fromkeys(list(known["besoins"]) + needs))
+    out["besoins"] = needs
+
+
+def _employeur(msg: _Message, out: dict) -> None:
+    s = msg.syntax
+    answering = msg.answering("employeur")
+    if answering and msg.intent in ("affirm", "deny") and not msg.words:
+        out["employeur"] = msg.intent == "affirm"
+        return
+    found: list[tuple[int, int, bool]] = []
+    for m in msg.of("employeur", "mots", "reponses"):
+        if m.strength == "reponses" and not answering:
+            continue
+        if s.negated(m.start, m.end) or s.other_subject(m.start, m.end):
+            continue
+        if m.value == "oui" and (s.wished(m.start, m.end) or s.asked_for(m.start, m.end)):
+            continue  # « on voudrait embaucher deux salariés »: a need, not staff
+        found.append((0 if m.strength == "mots" else 1, -m.start, m.value == "oui"))
+    if found:
+        out["employeur"] = min(found)[2]
+    elif answering and msg.intent in ("affirm", "deny"):
+        out["employeur"] = msg.intent == "affirm"
+
+
+def _innovation(msg: _Message, out: dict) -> None:
+    for m in msg.of("innovation_sociale", "mots"):
+        out["innovation_sociale"] = not msg.syntax.negated(m.start, m.end)
+
+
+def _payload(msg: _Message, out: dict) -> None:
+    """Button payloads carry canonical values (``/inform{"statut": "association"}``)."""
+    for slot, entity, allowed in (("statut", "statut", STATUTS), ("stade", "stade", STADES)):
+        values = [v for v in entity_values(msg.entities, entity) if v in allowed]
+        if values:
+            out[slot] = values[-1]
+    needs = [v for v in entity_values(msg.entities, "besoin") if v in BESOINS]
+    if needs:
+        out["besoins"] = list(dict.fromkeys(needs))
+    for v in entity_values(msg.entities, "employeur"):
+        if isinstance(v, bool) or str(v).lower() in ("true", "false"):
+            out["employeur"] = v if isinstance(v, bool) else str(v).lower() == "true"
+
+
+def read_message(parse: dict, requested: Optional[str], known: Optional[dict], territories) -> Reading:
+    """Every slot one message sets, given the question asked (``requested``) and the ``known`` slots."""
+    known = dict(known or {})
+    msg = _Message(parse or {}, requested)
+    out: dict[str, Any] = {}
+    if msg.payload:
+        _payload(msg, out)
+    else:
+        _statut(msg, known, out)
+        _stade(msg, out)
+        _besoins(msg, known, out)
+        _employeur(msg, out)
+        _innovation(msg, out)
+    statut = out.get("statut", known.get("statut"))
+    if statut in ("sans_structure", "collectivite"):
+        out.pop("employeur", None)
+        if known.get("employeur") is not None:
+            out["employeur"] = None
+    if statut is not None and statut != "sans_structure":
+        out.pop("forme_envisagee", None)
+    other_words = any(k in out for k in ("statut", "stade", "besoins", "employeur"))
+    place = place_from_message(msg.text, msg.entities, msg.intent, requested, territories,
+                               departement=known.get("departement"), other_words=other_words)
+    for key, value in place.items():
+        if value is not None or known.get(key) is not None:
+            out[key] = value
+    reading = Reading(slots={k: v for k, v in out.items() if known.get(k) != v})
+    reading.corrections = {k: v for k, v in reading.slots.items()
+                           if k in ("statut", "stade", "employeur", "commune", "departement")
+                           and known.get(k) is not None and v is not None}
+    if requested:
+        reading.unknown = msg.intent == "dont_know"
+        reading.answered = out.get(requested) is not None
+        if requested == "commune":
+            reading.answered = reading.answered or bool(place.get("departement")) or bool(place.get("lieu_statut"))
+        if not reading.answered and not reading.unknown and msg.intent in ANSWER_INTENTS | {"nonsense"}:
+            # A correction of another answer (« non, en fait on est en SCOP ») is used, not a failure.
+            reading.failed = not any(k in reading.slots for k in PROFILE_SLOTS)
+    return reading
+
+
+__all__ = ["Reading", "read_message", "PROFILE_SLOTS", "EMPLOYER_STATUTS"]

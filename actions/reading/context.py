@@ -1,0 +1,372 @@
+"""What the syntax of a sentence says about a word: negated, intended, about someone else, asked for.
+
+Works on the plain tokens that ``components/syntax.py`` adds to the NLU result (spaCy's
+French dependency parse): no spaCy here, so the reader stays a pure function. Without a
+parse (button payloads, old trackers) every word is taken as a plain fact.
+
+The rules, in the words of the issue they fix:
+- under a negation (« pas », « plus », « jamais », « aucun », « sans », « ni ») a word is not
+  a fact about the present structure: « on n'a pas encore monté de société »;
+- under an intention (« vouloir », « envisager de », « avant de », « pour créer », the object
+  of « créer », « monter », « passer en ») it is a plan, not the present status;
+- a status or persona word only counts when it says what the writer's own structure is:
+  « on se réunit à la salle de la mairie », « mon frère a une SCOP » say nothing of the writer;
+- a need word is what the person asks for (« il nous faut un atelier »), not what the project is
+  about (« on monte un atelier vélo »).
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Optional
+
+# Relations that start another clause: a scope does not cross them.
+CLAUSE_BOUNDARY = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "csubj", "punct", "cc",
+                   "dislocated", "vocative", "discourse", "reparandum", "list", "orphan"}
+NEGATORS = {"pas", "plus", "jamais", "point", "guère", "guere", "nullement", "aucun", "aucune",
+            "sans", "ni", "non"}
+NEEDS_NE = {"plus", "jamais", "point", "guère", "guere"}  # « plus de 10 salariés » is no negation
+LINEAR_BOUNDARIES = {",", ";", ":", "mais", "plutôt", "plutot", "sauf", "cependant", "pourtant", "."}
+INTENT_VERBS = {"vouloir", "souhaiter", "envisager", "penser", "compter", "projeter", "prévoir",
+                "aimer", "espérer", "rêver", "désirer", "essayer", "tenter", "réfléchir", "hésiter",
+                "chercher", "viser", "imaginer", "préparer", "devoir", "pouvoir"}
+# Verbs that make something new: their object is a plan (« créer ma boîte », « monter une asso »).
+NEW_VERBS = {"créer", "monter", "lancer", "fonder", "ouvrir", "constituer", "immatriculer", "déclarer",
+             "démarrer", "installer", "implanter", "construire", "bâtir", "mettre", "organiser", "former", "faire"}
+# Verbs that change something that exists: the object is the present structure, the target
+# (« en SCOP », « devenir une SCIC ») the plan (« passer mon entreprise en SCOP »).
+CHANGE_VERBS = {"passer", "transformer", "devenir", "transmettre", "céder", "reprendre", "racheter",
+                "développer", "structurer", "rejoindre", "évoluer", "basculer", "convertir"}
+CREATE_VERBS = NEW_VERBS | CHANGE_VERBS
+CREATE_NOUNS = {"création", "projet", "idée", "envie", "lancement", "reprise", "transmission",
+                "transformation", "passage", "constitution", "montage", "ouverture", "démarrage"}
+FUTURE_MARKS = {"avant", "pour", "afin"}
+NEED_TRIGGERS = {"chercher", "rechercher", "besoin", "falloir", "trouver", "manquer", "obtenir",
+                 "demander", "solliciter", "vouloir", "souhaiter", "aimer", "désirer", "espérer",
+                 "aider", "aide", "intéresser", "nécessiter", "accéder", "bénéficier", "louer",
+                 "recherche", "cherche", "demande", "question", "besoins", "avoir", "pouvoir",
+                 "recevoir", "décrocher", "lever", "solliciter", "prospecter", "conseiller"}
+SELF_PRONOUNS = {"je", "j'", "j", "on", "nous", "moi", "c'", "ce", "cela", "ça", "ca", "c"}
+FIRST_POSSESSIVES = {"mon", "ma", "mes", "notre", "nos"}
+OTHER_PEOPLE = {"frère", "sœur", "soeur", "ami", "amie", "mari", "femme", "épouse", "fils", "fille",
+                "père", "mère", "cousin", "cousine", "collègue", "voisin", "voisine", "patron", "patronne",
+                "oncle", "tante", "copain", "copine", "conjoint", "conjointe", "compagnon", "compagne",
+                "parent", "parents", "client", "partenaire", "beau-frère", "belle-sœur"}
+MEMBER_NOUNS = {"salarié", "salariée", "membre", "président", "présidente", "trésorier", "trésorière",
+                "bénévole", "directeur", "directrice", "coordinateur", "coordinatrice", "fondateur",
+                "fondatrice", "gérant", "gérante", "responsable", "adhérent", "adhérente", "chargé",
+                "chargée", "secrétaire", "salariés", "bénévoles", "associé", "associée", "coopérateur",
+                "sociétaire", "élu", "élue", "maire", "agent", "agente", "dirigeant", "dirigeante",
+                "administrateur", "administratrice", "animateur", "animatrice"}
+FORM_NOUNS = {"statut", "forme", "structure", "régime", "cadre", "modèle", "type"}
+SELF_PREPOSITIONS = {"en", "sous"}
+MEMBER_VERBS = {"travailler", "bosser", "être", "exercer", "œuvrer", "militer", "s'engager"}
+BENEFICIARY_VERBS = {"accompagner", "aider", "employer", "accueillir", "former", "recruter", "embaucher",
+                     "servir", "soutenir", "insérer", "orienter", "conseiller", "loger", "héberger",
+                     "cibler", "viser", "toucher", "sensibiliser", "mobiliser", "fédérer", "réunir"}
+
+
+class Syntax:
+    """A parsed sentence, with the scopes of negations and intentions computed once."""
+
+    def __init__(self, tokens: Optional[Iterable[dict]]):
+        self.tokens: list[dict[str, Any]] = [dict(t) for t in (tokens or []) if isinstance(t, dict)]
+        n = len(self.tokens)
+        self.ok = n > 0 and all(isinstance(t.get("h"), int) and 0 <= t["h"] < n for t in self.tokens)
+        if not self.ok:
+            self.tokens = []
+        self.children: list[list[int]] = [[] for _ in self.tokens]
+        for t in self.tokens:
+            if t["h"] != t["i"]:
+                self.children[t["h"]].append(t["i"])
+        self.negated_by: list[set[int]] = [set() for _ in self.tokens]
+        self.negation_root: dict[int, int] = {}
+        self.intended_by: list[set[int]] = [set() for _ in self.tokens]  # a plan: « créer une asso »
+        self.wished_by: list[set[int]] = [set() for _ in self.tokens]    # a wish: « on voudrait embaucher »
+        self.future: list[bool] = [False for _ in self.tokens]
+        if self.ok:
+            self._mark()
+
+    # Structure --------------------------------------------------------------------------------
+
+    def _low(self, i: int) -> str:
+        return self.tokens[i]["t"].lower()
+
+    def _lemma(self, i: int) -> str:
+        return self.tokens[i].get("l") or self._low(i)
+
+    def _dep(self, i: int) -> str:
+        return self.tokens[i].get("d") or ""
+
+    def _has_own_subject(self, i: int) -> bool:
+        return any(self._dep(c).startswith("nsubj") for c in self.children[i])
+
+    def scope(self, root: int) -> set[int]:
+        """``root`` and what depends on it within its clause."""
+        out, todo = {root}, [root]
+        while todo:
+            for c in self.children[todo.pop()]:
+                if self._dep(c) in CLAUSE_BOUNDARY or (self._has_own_subject(c) and self._dep(c) != "xcomp"):
+                    continue
+                if c not in out:
+                    out.add(c)
+                    todo.append(c)
+        return out
+
+    def _boundary_between(self, i: int, j: int) -> bool:
+        """A comma, « mais », « plutôt »… between two words: a negation does not reach past it
+        (« pas de local, plutôt de l'argent »)."""
+        lo, hi = sorted((i, j))
+        return any(self._low(k) in LINEAR_BOUNDARIES for k in range(lo + 1, hi))
+
+    def _completed(self, verb: int) -> bool:
+        """« on a créé », « on vient de créer »: done, so its object is a present fact."""
+        tok = self.tokens[verb]
+        if tok.get("m", {}).get("VerbForm") == "Part" and any(
+                self._dep(c).startswith("aux") and self._lemma(c) in ("avoir", "être") for c in self.children[verb]):
+            return True
+        head = tok["h"]
+        return head != verb and self._lemma(head) == "venir" and any(
+            self._low(c) in ("de", "d'") for c in self.children[verb])
+
+    def _mark(self) -> None:
+        words = [self._low(i) for i in range(len(self.tokens))]
+        for i, word in enumerate(words):
+            if word in NEGATORS:
+                if word in NEEDS_NE and "ne" not in words[max(0, i - 4):i] and "n'" not in words[max(0, i - 4):i]:
+                    continue
+                if word == "pas" and i + 1 < len(words) and words[i + 1] in ("mal", "seulement", "que"):
+                    continue
+                # « non » negates the word it stands before (« non employeur »), not a correction
+                # (« une asso, enfin non, une SCIC »).
+                if word == "non" and not (i + 1 < len(words) and self.tokens[i + 1].get("p") in ("NOUN", "ADJ")
+                                          and self.tokens[i]["h"] == i + 1):
+                    continue
+                root = self.tokens[i]["h"] if self.tokens[i]["h"] != i else i
+                while self.tokens[root].get("p") == "ADV" and self.tokens[root]["h"] != root:
+                    root = self.tokens[root]["h"]  # « pas encore monté »: « pas » hangs on « encore »
+                roots = [root]
+                before = words[max(0, i - 5):i]
+                if word in ("aucun", "aucune", "rien", "personne") and ("ne" in before or "n'" in before):
+                    verb = self.tokens[root]["h"]
+                    if verb != root:
+                        roots.append(verb)  # « nous n'avons créé aucune structure »: the verb too
+                for r in roots:
+                    self.negation_root[i] = r
+                    for j in self.scope(r):
+                        if not self._boundary_between(i, j):
+                            self.negated_by[j].add(i)
+        for i in range(len(self.tokens)):
+            lemma, dep = self._lemma(i), self._dep(i)
+            if lemma in INTENT_VERBS:
+                for c in self.children[i]:
+                    if self._dep(c) in ("xcomp", "ccomp", "obj", "obl:arg"):
+                        for j in self.scope(c):
+                            self.wished_by[j].add(i)
+            if lemma in CREATE_VERBS and not self._completed(i):
+                for c in self.children[i]:
+                    if self._dep(c) not in ("obj", "obl:arg", "obl:mod", "xcomp", "obl"):
+                        continue
+                    if lemma == "faire" and self._lemma(c) == "partie":
+                        continue  # « je fais partie d'une asso »: a member, not a plan
+                    if lemma in CHANGE_VERBS and lemma != "devenir" and not (self._dep(c) == "xcomp" or any(
+                            self._low(g) == "en" for g in self.children[c])):
+                        continue
+                    for j in self.scope(c):
+                        self.intended_by[j].add(i)
+            if lemma in CREATE_NOUNS and self.tokens[i].get("p") == "NOUN":
+                for c in self.children[i]:
+                    if self._dep(c).startswith("nmod"):
+                        for j in self.scope(c):
+                            self.intended_by[j].add(i)
+            if dep == "mark" and lemma in FUTURE_MARKS:
+                head = self.tokens[i]["h"]
+                for j in self.scope(head):
+                    self.wished_by[j].add(i)
+                    if lemma == "avant":
+                        self.future[j] = True
+
+    # Questions about a span of the text -------------------------------------------------------
+
+    def head(self, start: int, end: int) -> Optional[int]:
+        """The token of [start, end) that the others depend on."""
+        inside = [t["i"] for t in self.tokens if t["s"] < end and start < t["e"]]
+        if not inside:
+            return None
+        for i in inside:
+            if self.tokens[i]["h"] not in inside or self.tokens[i]["h"] == i:
+                return i
+        return inside[0]
+
+    def _span(self, start: int, end: int) -> set[int]:
+        return {t["i"] for t in self.tokens if t["s"] < end and start < t["e"]}
+
+    def negated(self, start: int, end: int) -> bool:
+        """Under a negation that is not part of the words themselves (« pas de salarié » is a fact)."""
+        h = self.head(start, end)
+        return h is not None and bool(self.negated_by[h] - self._span(start, end))
+
+    def intended(self, start: int, end: int) -> bool:
+        h = self.head(start, end)
+        if h is None:
+            return False
+        return bool(self.intended_by[h] - self._span(start, end)) or self._after_create_word(h)
+
+    def wished(self, start: int, end: int) -> bool:
+        """Under « vouloir », « envisager », « pour »…: not (yet) a fact (« on voudrait embaucher deux salariés »)."""
+        h = self.head(start, end)
+        return h is not None and bool((self.wished_by[h] | self.intended_by[h]) - self._span(start, end))
+
+    def _after_create_word(self, h: int) -> bool:
+        """« se lancer en société », « passer en SCOP »: the parser may attach the noun elsewhere, so
+        a creation word just before it (same clause, not done) also makes it a plan."""
+        for j in range(h - 1, max(-1, h - 5), -1):
+            tok = self.tokens[j]
+            if tok.get("p") == "PUNCT" or self._dep(j).startswith("nsubj"):
+                return False
+            if self._lemma(j) in CREATE_VERBS and tok.get("p") == "VERB" and not self._completed(j):
+                return self._lemma(j) in NEW_VERBS or self._lemma(j) == "devenir" or self._low(h - 1) == "en"
+            if self._lemma(j) in CREATE_NOUNS and tok.get("p") == "NOUN":
+                return True
+            if tok.get("p") in ("VERB", "AUX") and j != h:
+                return False
+        return False
+
+    def after_before(self, start: int, end: int) -> bool:
+        """Under « avant de »: a later step (« avant de me lancer »), not the present stage."""
+        h = self.head(start, end)
+        return h is not None and self.future[h]
+
+    def negated_structure(self, start: int, end: int) -> bool:
+        """« on n'a pas (encore) monté de société », « sans asso », « ni asso ni entreprise »: no structure
+        (but « on n'est pas une asso » only says what it is not)."""
+        h = self.head(start, end)
+        if h is None or not self.negated(start, end):
+            return False
+        roots = {self.negation_root.get(i) for i in self.negated_by[h] - self._span(start, end)}
+        node = h
+        for _ in range(8):
+            if any(self._lemma(c) == "être" and self._dep(c) == "cop" for c in self.children[node]):
+                return False
+            if node in roots or self.tokens[node]["h"] == node:
+                return True
+            node = self.tokens[node]["h"]
+        return True
+
+    def _subject(self, i: int) -> Optional[int]:
+        node = i
+        for _ in range(6):
+            for c in self.children[node]:
+                if self._dep(c).startswith("nsubj"):
+                    return c
+            if self.tokens[node]["h"] == node or self._dep(node) in CLAUSE_BOUNDARY:
+                return None
+            node = self.tokens[node]["h"]
+        return None
+
+    def _is_self_subject(self, s: int) -> bool:
+        low = self._low(s)
+        if low in SELF_PRONOUNS:
+            return True
+        if self.tokens[s].get("p") == "PROPN" or self._lemma(s) in OTHER_PEOPLE or low in ("il", "elle", "ils", "elles"):
+            return False
+        return any(self._low(c) in FIRST_POSSESSIVES for c in self.children[s]) or self.tokens[s].get("p") == "NOUN"
+
+    def about_other(self, start: int, end: int) -> bool:
+        """The words describe someone or something other than the writer's own structure."""
+        h = self.head(start, end)
+        if h is None:
+            return False
+        node = h
+        while self._dep(node) in ("amod", "flat:name", "fixed", "compound", "nummod", "det") and self.tokens[node]["h"] != node:
+            node = self.tokens[node]["h"]
+        dep = self._dep(node)
+        head = self.tokens[node]["h"]
+        if any(self._dep(c) == "cop" for c in self.children[node]):
+            # « je suis au RSA », « nous sommes une asso »: a predicate says what its subject is.
+            subject = self._subject(node)
+            return subject is not None and not self._is_self_subject(subject)
+        if any(self._low(c) in FIRST_POSSESSIVES for c in self.children[node]):
+            return False  # « mon idée », « notre asso »
+        cases = [self._lemma(c) for c in self.children[node] if self._dep(c) in ("case", "mark")]
+        if (dep.startswith("nmod") or dep.startswith("obl")) and cases:
+            if cases[0] in SELF_PREPOSITIONS or (dep == "obl:arg" and self._lemma(head) in CREATE_VERBS):
+                return False
+            if self._lemma(head) in FORM_NOUNS or self._lemma(head) in MEMBER_NOUNS:
+                return False
+            if self._lemma(head) in MEMBER_VERBS and cases[0] in ("dans", "pour", "chez"):
+                return False
+            return True
+        if dep.startswith("nsubj"):
+            if any(self._low(c) in FIRST_POSSESSIVES for c in self.children[node]):
+                return False
+            verb = head
+            if any(self._low(c) in ("nous", "me", "m'", "moi", "m") and self._dep(c) in ("obj", "iobj", "obl:arg", "expl:comp")
+                   for c in self.children[verb]):
+                return True
+            return False
+        if dep == "obj" and head != node:
+            if self._lemma(head) in BENEFICIARY_VERBS:
+                return True
+            subject = self._subject(head)
+            return subject is not None and not self._is_self_subject(subject)
+        subject = self._subject(node)
+        return subject is not None and not self._is_self_subject(subject)
+
+    def other_subject(self, start: int, end: int) -> bool:
+        """The clause of the words has a subject that is not the writer (« mon frère a 3 salariés »,
+        « la commune nous prête un local »)."""
+        h = self.head(start, end)
+        if h is None:
+            return False
+        subject = self._subject(h)
+        if subject is None or subject in self._span(start, end):
+            return False
+        if self._is_self_subject(subject) and not any(self._low(c) in FIRST_POSSESSIVES for c in self.children[subject]):
+            verb = self.tokens[subject]["h"]
+            if self.tokens[subject].get("p") == "NOUN" and any(
+                    self._low(c) in ("nous", "me", "m'", "moi", "m") for c in self.children[verb]):
+                return True
+        return not self._is_self_subject(subject)
+
+    def own_activity(self, start: int, end: int) -> bool:
+        """A verb the writer does (« on accompagne des jeunes », « nous formons »): their activity,
+        not a need — unless it is asked for (« on cherche à être accompagnés »)."""
+        h = self.head(start, end)
+        if h is None or self.tokens[h].get("p") != "VERB":
+            return False
+        subject = next((c for c in self.children[h] if self._dep(c).startswith("nsubj")), None)
+        passive = any(self._dep(c) in ("aux:pass", "expl:pass") for c in self.children[h])
+        return subject is not None and self._low(subject) in SELF_PRONOUNS and not passive \
+            and not self.asked_for(start, end)
+
+    def asked_for(self, start: int, end: int) -> bool:
+        """The words are what the person asks for: under « je cherche », « il nous faut », « besoin de »…"""
+        node = self.head(start, end)
+        if node is None:
+            return False
+        for _ in range(8):
+            parent = self.tokens[node]["h"]
+            if parent == node or self._dep(node) in CLAUSE_BOUNDARY - {"cc"} or self._dep(node).startswith("nsubj"):
+                return False
+            if self._lemma(parent) in CREATE_VERBS or self._lemma(parent) in CREATE_NOUNS:
+                return False
+            if self._lemma(parent) in NEED_TRIGGERS:
+                return True
+            node = parent
+        return False
+
+    def project_subject(self, start: int, end: int) -> bool:
+        """What the project is (the object of « monter », « créer », « ouvrir »), not a need."""
+        node = self.head(start, end)
+        if node is None:
+            return False
+        for _ in range(6):
+            parent = self.tokens[node]["h"]
+            if parent == node or self._dep(node) in CLAUSE_BOUNDARY:
+                return False
+            if self._lemma(parent) in NEED_TRIGGERS:
+                return False
+            if self._lemma(parent) in CREATE_VERBS or (self._lemma(parent) in CREATE_NOUNS
+                                                       and self.tokens[parent].get("p") == "NOUN"):
+                return True
+            node = parent
+        return False

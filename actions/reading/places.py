@@ -1,0 +1,116 @@
+"""Where the project is, from one message: button payloads, places named in a sentence, or the
+whole text as an answer to the commune question.
+
+Places are never learnt by the NLU model: the knowledge base's territory index finds them
+(``TerritoryIndex.find_in_text`` and ``lookup``), which knows every French commune, postal
+code, department and intercommunality.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable, Optional
+
+from knowledge.vocabulary import fold
+
+MAX_CANDIDATES = 6
+# Clears what the commune question shows after an ambiguous or unknown place.
+NO_PLACE_QUESTION = {"lieu_candidats": None, "lieu_saisi": None, "lieu_statut": None}
+NEAR_WORDS = ("pres de", "a cote de", "pas loin de", "proche de", "vers", "autour de", "region de")
+# A bare unknown name ("Bruxelles") may be read as feedback or out of scope; asked for a commune,
+# a short answer without a question mark is still a place answer.
+PLACE_LOOKALIKE_INTENTS = {"feedback", "out_of_scope", "nlu_fallback", "nonsense", "greet"}
+ANSWER_INTENTS = {"inform", "nlu_fallback", "affirm", "deny", "request_orientation"}
+
+
+def entity_values(entities: Iterable[dict], name: str) -> list[Any]:
+    return [e.get("value") for e in entities or [] if e.get("entity") == name]
+
+
+def _candidates(communes, departement: Optional[str] = None) -> list[dict]:
+    out = [{"code": c.code, "nom": c.nom, "departement": c.departement} for c in communes if hasattr(c, "code")]
+    if departement and any(c["departement"] == departement for c in out):
+        # The department is known: a commune of the same name elsewhere is not a sensible choice.
+        out = [c for c in out if c["departement"] == departement]
+    return out[:MAX_CANDIDATES]
+
+
+def place_slots(result, *, answer: bool, departement: Optional[str] = None) -> dict[str, Any]:
+    """Slots to set from a territory lookup result."""
+    if result.status == "found" and result.commune is not None:
+        return {"commune": result.commune.code, "departement": result.commune.departement, **NO_PLACE_QUESTION}
+    if result.status == "found" and result.departement is not None and result.kind != "region":
+        # A department, or an intercommunality (whose department is known).
+        return {"departement": result.departement.code, "commune": None, **NO_PLACE_QUESTION}
+    if result.status == "ambiguous" and result.candidates:
+        candidates = _candidates(result.candidates, departement)
+        if len(candidates) == 1:
+            return {"commune": candidates[0]["code"], "departement": candidates[0]["departement"],
+                    **NO_PLACE_QUESTION}
+        out: dict[str, Any] = {"lieu_candidats": candidates, "lieu_saisi": result.query, "lieu_statut": "ambigu"}
+        if result.departement is not None:
+            out["departement"] = result.departement.code
+        return out
+    if answer and result.status == "unknown":
+        suggestions = _candidates(result.suggestions or [], departement)
+        return {"lieu_candidats": suggestions or None, "lieu_saisi": (result.query or "")[:80] or None,
+                "lieu_statut": "inconnu"}
+    return {}
+
+
+def best_mention(text: str, mentions: list):
+    """The place the project is in: a commune rather than its department, and not the town it is
+    only near ("à côté de Toulouse, à Cugnaux")."""
+    def near(m) -> bool:
+        before = fold(text[max(0, m.start - 20):m.start])
+        return any(before.endswith(w) for w in NEAR_WORDS)
+
+    def rank(item):
+        index, m = item
+        r = m.result
+        kind = 0 if r.kind in ("commune", "code_postal") and r.status == "found" else (
+            1 if r.kind in ("commune", "code_postal") else 2)
+        return (near(m), kind, index)
+
+    return min(enumerate(mentions), key=rank)[1]
+
+
+def short_answer(text: str) -> bool:
+    return "?" not in text and 0 < len(text.split()) <= 4
+
+
+def place_from_message(text: str, entities: Iterable[dict], intent: Optional[str], requested: Optional[str],
+                       territories, departement: Optional[str] = None,
+                       other_words: bool = False) -> dict[str, Any]:
+    """Places in a message: button payloads, then mentions in the text, then the whole answer.
+
+    ``departement`` is the one already known (it narrows homonyms); ``other_words`` says the
+    message also named profile values, so that it is not looked up whole as a commune name."""
+    for code in entity_values(entities, "commune"):
+        commune = territories.commune(str(code))
+        if commune is not None:
+            return {"commune": commune.code, "departement": commune.departement, **NO_PLACE_QUESTION}
+    for code in entity_values(entities, "departement"):
+        dep = territories.departement(str(code))
+        if dep is not None:
+            return {"departement": dep.code, "commune": None, **NO_PLACE_QUESTION}
+    if not text or not text.strip() or text.startswith("/") or intent == "other_language":
+        return {}
+    mentions = territories.find_in_text(text)
+    if mentions:
+        best = best_mention(text, mentions)
+        if best.result.kind == "departement" and best.result.departement is not None:
+            # "Foix en Ariège": a commune name too risky to spot alone, confirmed by its department.
+            before = text[:best.start].strip(" ,;-")
+            words = before.split()
+            if words[-1:] in (["en"], ["dans"]):
+                before = before[: -len(words[-1])].strip()
+            if 0 < len(before) <= 40:
+                found = territories.lookup(before)
+                if found.status == "found" and found.commune is not None and \
+                        found.commune.departement == best.result.departement.code:
+                    return place_slots(found, answer=False)
+        return place_slots(best.result, answer=False, departement=departement)
+    asked = requested == "commune" and (intent in ANSWER_INTENTS or intent in PLACE_LOOKALIKE_INTENTS
+                                        and short_answer(text))
+    if asked and not other_words and len(text) <= 80:
+        return place_slots(territories.lookup(text), answer=True, departement=departement)
+    return {}

