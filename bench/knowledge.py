@@ -133,7 +133,7 @@ def _typo(rnd: random.Random, name: str) -> str:
 def lookup_queries(territories, count: int, seed: int) -> List[tuple[str, str]]:
     """(kind, query): official names, names with a typo, postal codes; Haute-Garonne weighted."""
     rnd = random.Random(seed)
-    communes = list(territories._communes.values())  # noqa: SLF001 - read-only use of the index
+    communes = list(territories.places.communes.values())
     home = [c for c in communes if c.departement == "31"]
     out = []
     for i in range(count):

@@ -3,7 +3,8 @@
 - ``check``: validate the catalogue (schema, sources, references); exit 1 with
   ``file:line: problem`` lines when something is wrong.
 - ``load``: validate, then load catalogue and territories into ``DATABASE_URL``
-  (idempotent; a bad catalogue is refused before anything is written).
+  (idempotent; a bad catalogue is refused before anything is written), and compute
+  the common-word lexicon of the territory index with spaCy when it is missing or stale.
 - ``search``: a profile in, recommendations out, for reception staff and developers.
 - ``purge-requests``: delete hand-over requests older than the retention period.
 """
@@ -43,6 +44,8 @@ def cmd_load(args: argparse.Namespace) -> int:
     counts = ", ".join(f"{v} {k}" for k, v in report.counts.items())
     verb = "loaded" if report.changed else "already up to date"
     print(f"knowledge: {verb} ({counts}) in {time.monotonic() - start:.1f}s")
+    if report.lexicon:
+        print(f"knowledge: common-word lexicon {report.lexicon}")
     return 0
 
 

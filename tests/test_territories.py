@@ -12,9 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from knowledge import db  # noqa: E402
-from knowledge.territories import (LookupResult, Mention, TerritoryIndex, normalize,  # noqa: E402
-                                   spacy_hash)
-from knowledge.territory_load import DEFAULT_DATA_DIR, load_territories, read_etalab  # noqa: E402
+from knowledge.store import load_territories, territory_index  # noqa: E402
+from knowledge.territories import LookupResult, Mention, TerritoryIndex, normalize  # noqa: E402
+from knowledge.territory.etalab import DEFAULT_DATA_DIR, read_etalab  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +108,7 @@ def test_load_then_from_session_matches_from_etalab(db_session_factory, index):
         load_territories(session)
         session.commit()
     with db_session_factory() as session:
-        from_db = TerritoryIndex.from_session(session)
+        from_db = territory_index(session)
     assert from_db.counts() == index.counts()
     for query in ["Muret", "Revel", "31600", "Toulouze", "Lunax", "2A", "Saint-Denis",
                   "haute garonne", "Trifouilly-les-Oies", "Marseille 1er Arrondissement"]:
@@ -125,7 +125,7 @@ def test_from_session_on_an_empty_database_says_so(tmp_path):
     db.create_schema(engine)
     with db.make_session_factory(engine)() as session:
         with pytest.raises(LookupError, match="load_territories"):
-            TerritoryIndex.from_session(session)
+            territory_index(session)
 
 
 # --------------------------------------------------------------------------- accessors
@@ -158,12 +158,6 @@ def test_normalize():
     assert normalize("  SAINTE   Foy-d'Aigrefeuille ") == "sainte foy d aigrefeuille"
     assert normalize("Œuilly") == "oeuilly"
     assert normalize("😀 <b>") == "b"
-
-
-def test_spacy_hash_matches_spacy():
-    strings = pytest.importorskip("spacy.strings")
-    for word in ["noun", "adj", "fougères", "appelle", "", "abcdefgh", "Saint-Orens-de-Gameville"]:
-        assert spacy_hash(word) == strings.hash_string(word)
 
 
 # --------------------------------------------------------------------------- lookup: names
