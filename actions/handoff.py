@@ -20,17 +20,11 @@ from rasa_sdk.types import DomainDict
 
 from actions.knowledge_client import get_client
 from actions.tracker import latest_intent, latest_text, profile_from_tracker
+from actions.wording import say
 from knowledge.vocabulary import fold
 from knowledge.db import HandoffRequest
 
 CONTACT_SLOTS = ["contact_consentement", "contact_nom", "contact_coordonnees", "contact_message"]
-CONSENT_TEXT = (
-    "Pour qu'une personne de l'équipe d'accueil ESS vous recontacte, j'enregistre votre nom, votre e-mail "
-    "ou votre téléphone, votre message et le résumé de notre échange (votre profil et les dispositifs "
-    "proposés). Ces informations servent uniquement à traiter votre demande, ne sont pas transmises à "
-    "d'autres organismes et sont supprimées au plus tard un an après. Vous pouvez demander à les consulter, "
-    "les corriger ou les supprimer auprès de l'équipe qui vous recontactera. Acceptez-vous ?"
-)
 CANCEL_WORDS = {"annuler", "annule", "stop", "arreter", "arrete", "laisse tomber", "laissez tomber",
                 "non merci", "je ne veux plus", "j abandonne", "abandonner", "finalement non"}
 EMAIL_RE = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}$")
@@ -143,7 +137,7 @@ class ValidateContactForm(FormValidationAction):
         name = clean_text(value, 80)
         letters = sum(ch.isalpha() for ch in name)
         if letters < 2 or "@" in name or sum(ch.isdigit() for ch in name) > 0:
-            dispatcher.utter_message(text="Je n'ai pas compris votre nom. Indiquez simplement votre prénom et votre nom.")
+            dispatcher.utter_message(response="utter_contact_name_invalid")
             return {"contact_nom": None}
         return {"contact_nom": name}
 
@@ -174,8 +168,10 @@ class ActionSaveRequest(Action):
             return forget
         coordinates = tracker.get_slot("contact_coordonnees")
         email, phone, _problem = parse_contact(coordinates)
-        profile = profile_from_tracker(tracker)
-        orientation = get_client().orient(profile)
+        client = get_client()
+        profile = client.orient(profile_from_tracker(tracker)).profil
+        # What the person was shown, not a new search: the staff call back about that answer.
+        shown = [i for i in tracker.get_slot("recommandations") or [] if client.scheme(i)]
         request = HandoffRequest(
             conversation_id=tracker.sender_id,
             partenaire=tracker.get_slot("partenaire"),
@@ -184,34 +180,20 @@ class ActionSaveRequest(Action):
             telephone=phone,
             message=tracker.get_slot("contact_message"),
             consentement=True,
-            consentement_texte=CONSENT_TEXT,
-            profil=orientation.profil.as_contract(),
-            recommandations=[{"id": r.id, "nom": r.nom} for r in orientation.recommandations],
-            motif="aucun_resultat" if orientation.elargi else "demande",
+            consentement_texte=say(domain, "utter_ask_contact_consentement"),
+            profil=profile.as_contract(),
+            recommandations=[{"id": i, "nom": client.scheme(i)["nom"]} for i in shown],
+            motif="demande" if shown else "aucun_resultat",
             cree_le=_dt.datetime.now(_dt.timezone.utc),
         )
         try:
-            with get_client().requests_session() as session, session.begin():
+            with client.requests_session() as session, session.begin():
                 session.add(request)
                 session.flush()
                 number = request.id
         except Exception:  # noqa: BLE001 - the user must know it failed
             dispatcher.utter_message(response="utter_contact_failed")
             return forget
-        how = "par e-mail" if email else "par téléphone"
-        dispatcher.utter_message(text=(
-            f"C'est enregistré (demande n° {number}). Une personne de l'équipe d'accueil vous recontactera "
-            f"{how}. Merci pour votre confiance !"))
+        dispatcher.utter_message(response="utter_request_saved", numero=number,
+                                 moyen="par e-mail" if email else "par téléphone")
         return forget + [SlotSet("demande_enregistree", number)]
-
-
-class ActionAskContactConsentement(Action):
-    def name(self) -> Text:
-        return "action_ask_contact_consentement"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
-        dispatcher.utter_message(text=CONSENT_TEXT, buttons=[
-            {"title": "Oui, j'accepte", "payload": "/affirm"},
-            {"title": "Non", "payload": "/deny"},
-        ])
-        return []

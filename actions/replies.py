@@ -53,11 +53,13 @@ def how_to_reach(contact: Mapping) -> str:
     return f"{contact['nom']} – {how}" if how else contact["nom"]
 
 
-def contact_line(rec: Recommendation, domain: Mapping) -> str:
+def contact_line(rec: Recommendation, domain: Mapping, place=None) -> str:
     if rec.contact and rec.ou_demander:
         return say(domain, "utter_orientation_ask_at", qui=f"{rec.ou_demander['nom']} ({how_to_reach(rec.contact)})")
     if rec.contact:
         return say(domain, "utter_orientation_contact", contact=how_to_reach(rec.contact))
+    if place is not None and place.departement == "31":
+        return say(domain, "utter_orientation_callback_department")
     return say(domain, "utter_orientation_no_contact")
 
 
@@ -72,7 +74,7 @@ def item_lines(number: int, rec: Recommendation, orientation: Orientation, domai
         # Notes only when they matter: announced, experimental, old, reserved, part of the territory.
         if rec.avertissements:
             lines.append("À savoir : " + rec.avertissements[0])
-    lines.append(contact_line(rec, domain))
+    lines.append(contact_line(rec, domain, orientation.place))
     return lines
 
 

@@ -108,7 +108,7 @@ def cmd_search(args: argparse.Namespace) -> int:
                                              result.place.departement_nom, result.place.region_nom) if x) or "inconnu")
     for note in result.notes:
         print(f"Note   : {note}")
-    for i, rec in enumerate(result.recommandations, start=1):
+    for i, rec in enumerate(result.shown, start=1):
         flag = " [guichet]" if rec.guichet else (" [élargi]" if rec.elargi else "")
         print(f"\n{i}. {rec.nom} ({rec.id}) score {rec.score:g}, {rec.niveau}{flag}")
         print(f"   Pourquoi : {rec.pourquoi}")
@@ -118,11 +118,19 @@ def cmd_search(args: argparse.Namespace) -> int:
             how = contact.get("site") or contact.get("email") or contact.get("telephone") or ""
             old = " (ancien)" if contact["ancien"] else ""
             print(f"   Contact : {contact['nom']} {how}{old}")
+        if rec.ou_demander:
+            print(f"   Où demander : {rec.ou_demander['nom']} ({rec.ou_demander['id']})")
         print(f"   Sources : {', '.join(rec.sources)}")
+    rest = result.rest()
+    if rest:
+        print("\nAutres pistes : " + ", ".join(r.id for r in rest))
     if args.explain:
+        from knowledge.wording import reason
+
         print("\nExclus :")
-        for scheme_id, reason in sorted(result.exclusions.items()):
-            print(f"  - {scheme_id} : {reason}")
+        for scheme_id, why_not in sorted(result.exclusions.items()):
+            scheme = catalogue.get(scheme_id)
+            print(f"  - {scheme_id} : {reason(why_not.code.value, scheme, why_not.detail, catalogue)}")
     return 0
 
 

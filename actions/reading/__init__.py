@@ -18,13 +18,20 @@ from typing import Any, Optional
 from actions.reading.context import Syntax
 from actions.reading.places import ANSWER_INTENTS, entity_values, place_from_message
 from knowledge.values import BESOINS, EMPLOYER_STATUTS, FORMES, PUBLICS, STADES, STATUTS
-from knowledge.vocabulary import Match, fold, vocabulary
+from knowledge.vocabulary import Match, fold, scheme_names, vocabulary
 
 PROFILE_SLOTS = ("statut", "stade", "commune", "departement", "besoins", "employeur")
 # When two stages are named, the one that says most about today wins (« créée en 2019, on veut
 # se développer » is in development; « une idée de création » is an idea).
 STAGE_PRIORITY = ("reprise", "changement_echelle", "consolidation", "developpement", "idee", "creation")
 ADD_WORDS = ("aussi", "egalement", "en plus", "et aussi", "de plus", "ainsi que")
+# In a question about something else the words are its topic (« c'est quoi une couveuse ? » asks for no
+# accompaniment, « il fait beau à Toulouse ? » gives no place): needs only in statements and answers,
+# places only in statements, answers and questions that describe the project.
+STATEMENT_INTENTS = {"inform", "request_orientation", "nlu_fallback", "affirm", "deny", "ask_human", "dont_know"}
+QUESTION_INTENTS = {"ask_definition", "ask_conditions", "ask_why_not", "ask_details", "ask_contact", "ask_more",
+                    "ask_capabilities", "out_of_scope", "bot_challenge", "feedback", "greet", "goodbye", "thank"}
+PLACE_INTENTS = STATEMENT_INTENTS | {"ask_definition", "greet"}
 
 
 @dataclass
@@ -64,7 +71,12 @@ class _Message:
         return self.requested == slot and self.intent in ANSWER_INTENTS | {"nonsense"}
 
     def of(self, kind: str, *strengths: str) -> list[Match]:
-        return [m for m in self.words if m.kind == kind and m.strength in strengths]
+        """The words of a kind; in a question, only those said of the writer (« je suis une asso, c'est
+        quoi le DLA ? » tells the status, « c'est quoi une SCIC ? » does not)."""
+        words = [m for m in self.words if m.kind == kind and m.strength in strengths]
+        if self.intent in QUESTION_INTENTS or (self.text.rstrip().endswith("?") and self.intent != "inform"):
+            words = [m for m in words if self.syntax.said_of_self(m.start, m.end)]
+        return words
 
     def fact(self, m: Match) -> bool:
         """Says something true of the writer's own structure today (« pas encore de structure » is
@@ -78,8 +90,9 @@ def _alternatives(msg: _Message, words: list[Match]) -> set[Match]:
     """« une asso ou une coopérative ? »: a choice to make, not what the structure is."""
     out = set()
     for a, b in zip(words, words[1:]):
-        between = fold(msg.text[a.end:b.start])
-        if between.split()[:1] == ["ou"] and len(between.split()) <= 3:
+        between = fold(msg.text[a.end:b.start]).split()
+        before = fold(msg.text[max(0, a.start - 12):a.start]).split()[-1:]
+        if (between[:1] == ["ou"] or (between[:1] == ["et"] and before == ["entre"])) and len(between) <= 3:
             out |= {a, b}
     return out
 
@@ -94,12 +107,17 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
                and not msg.syntax.negated(m.start, m.end) and not msg.syntax.other_subject(m.start, m.end)]
     no_structure = any(msg.syntax.negated_structure(m.start, m.end) for m in msg.of("statut", "mots"))
     gives = [vocabulary().personas[m.value] for m in personas]
+    if known.get("statut") and not facts:
+        gives = [{k: v for k, v in g.items() if k != "statut"} for g in gives]  # a persona does not undo a status
     # A planned structure of a kind with its own networks (« créer une régie de quartier ») says whom
     # the project serves, not what the writer is: its publics count, not its status.
     planned_personas = [vocabulary().personas[m.value] for m in msg.of("persona", "mots")
                         if msg.syntax.intended(m.start, m.end) and not msg.syntax.negated(m.start, m.end)]
     statut = facts[-1].value if facts else next((g["statut"] for g in reversed(gives) if g.get("statut")), None)
-    if statut is None and (no_structure or planned) and (known.get("statut") is None or msg.answering("statut")):
+    # A plan says there is no structure yet when the writer plans it (« on veut monter une SCOP »), not a
+    # fragment (« SCOP en cours de création »).
+    planned_by_self = [m for m in planned if msg.syntax.said_of_self(m.start, m.end) or not msg.syntax.ok]
+    if statut is None and (no_structure or planned_by_self) and (known.get("statut") is None or msg.answering("statut")):
         statut = "sans_structure"
     if statut:
         out["statut"] = statut
@@ -116,10 +134,13 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
 
 
 def _stade(msg: _Message, out: dict) -> None:
+    """The stage the words say today. Wanting to create (« on veut créer une asso », « je voudrais me
+    lancer ») does not say whether it is an idea or a creation: the question is asked."""
+    s = msg.syntax
     strengths = ("mots", "reponses") if msg.answering("stade") else ("mots",)
     found = {m.value for m in msg.of("stade", *strengths)
-             if not msg.syntax.negated(m.start, m.end) and not msg.syntax.after_before(m.start, m.end)
-             and not msg.syntax.about_other(m.start, m.end)}
+             if not s.negated(m.start, m.end) and not s.after_before(m.start, m.end)
+             and not (m.value == "creation" and s.creation_wished(m.start, m.end))}
     for value in STAGE_PRIORITY:
         if value in found:
             out["stade"] = value
@@ -136,7 +157,9 @@ def _besoins(msg: _Message, known: dict, out: dict) -> None:
                          or s.other_subject(m.start, m.end) or s.own_activity(m.start, m.end))]
         words += [m for m in msg.of("besoins", "faibles")
                   if s.asked_for(m.start, m.end) and not s.negated(m.start, m.end)]
-    needs = list(dict.fromkeys(m.value for m in sorted(words, key=lambda m: m.start)))
+    # « de l'aide », « aider » say which need only when nothing more precise is said.
+    precise = [m for m in words if m.strength != "reponses"]
+    needs = list(dict.fromkeys(m.value for m in sorted(precise or words, key=lambda m: m.start)))
     if not needs:
         return
     if known.get("besoins") and any(f" {w} " in f" {msg.folded} " for w in ADD_WORDS):
@@ -156,7 +179,7 @@ def _employeur(msg: _Message, out: dict) -> None:
             continue
         if s.negated(m.start, m.end) or s.other_subject(m.start, m.end):
             continue
-        if m.value == "oui" and (s.wished(m.start, m.end) or s.asked_for(m.start, m.end)):
+        if m.value == "oui" and s.hired(m.start, m.end):
             continue  # « on voudrait embaucher deux salariés »: a need, not staff
         found.append((0 if m.strength == "mots" else 1, -m.start, m.value == "oui"))
     if found:
@@ -184,6 +207,14 @@ def _payload(msg: _Message, out: dict) -> None:
             out["employeur"] = v if isinstance(v, bool) else str(v).lower() == "true"
 
 
+def _without_scheme_names(text: str) -> str:
+    """The text with scheme and glossary names blanked (same length), so that « PASS Occitanie » or
+    « Alter'Incub » is not read as a place."""
+    if text.startswith("/"):
+        return text
+    return scheme_names().sub(lambda m: " " * len(m.group(0)), text)
+
+
 def read_message(parse: dict, requested: Optional[str], known: Optional[dict], territories) -> Reading:
     """Every slot one message sets, given the question asked (``requested``) and the ``known`` slots."""
     known = dict(known or {})
@@ -194,7 +225,8 @@ def read_message(parse: dict, requested: Optional[str], known: Optional[dict], t
     else:
         _statut(msg, known, out)
         _stade(msg, out)
-        _besoins(msg, known, out)
+        if msg.intent in STATEMENT_INTENTS or requested == "besoins":
+            _besoins(msg, known, out)
         _employeur(msg, out)
         _innovation(msg, out)
     statut = out.get("statut", known.get("statut"))
@@ -205,8 +237,10 @@ def read_message(parse: dict, requested: Optional[str], known: Optional[dict], t
     if statut is not None and statut != "sans_structure":
         out.pop("forme_envisagee", None)
     other_words = any(k in out for k in ("statut", "stade", "besoins", "employeur"))
-    place = place_from_message(msg.text, msg.entities, msg.intent, requested, territories,
-                               departement=known.get("departement"), other_words=other_words)
+    place = {}
+    if msg.payload or msg.intent in PLACE_INTENTS or requested == "commune":
+        place = place_from_message(_without_scheme_names(msg.text), msg.entities, msg.intent, requested,
+                                   territories, departement=known.get("departement"), other_words=other_words)
     for key, value in place.items():
         if value is not None or known.get(key) is not None:
             out[key] = value

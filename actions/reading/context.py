@@ -18,11 +18,14 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
+from knowledge.vocabulary import fold as fold_word
+
 # Relations that start another clause: a scope does not cross them.
 CLAUSE_BOUNDARY = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "csubj", "punct", "cc",
                    "dislocated", "vocative", "discourse", "reparandum", "list", "orphan"}
 NEGATORS = {"pas", "plus", "jamais", "point", "guère", "guere", "nullement", "aucun", "aucune",
             "sans", "ni", "non"}
+IMPERSONAL = {"falloir", "manquer", "rester", "exister", "agir", "sembler", "paraître"}
 NEEDS_NE = {"plus", "jamais", "point", "guère", "guere"}  # « plus de 10 salariés » is no negation
 LINEAR_BOUNDARIES = {",", ";", ":", "mais", "plutôt", "plutot", "sauf", "cependant", "pourtant", "."}
 INTENT_VERBS = {"vouloir", "souhaiter", "envisager", "penser", "compter", "projeter", "prévoir",
@@ -42,8 +45,8 @@ FUTURE_MARKS = {"avant", "pour", "afin"}
 NEED_TRIGGERS = {"chercher", "rechercher", "besoin", "falloir", "trouver", "manquer", "obtenir",
                  "demander", "solliciter", "vouloir", "souhaiter", "aimer", "désirer", "espérer",
                  "aider", "aide", "intéresser", "nécessiter", "accéder", "bénéficier", "louer",
-                 "recherche", "cherche", "demande", "question", "besoins", "avoir", "pouvoir",
-                 "recevoir", "décrocher", "lever", "solliciter", "prospecter", "conseiller"}
+                 "recherche", "cherche", "demande", "question", "besoins", "recevoir", "décrocher", "lever",
+                 "prospecter", "conseiller", "avoir besoin"}
 SELF_PRONOUNS = {"je", "j'", "j", "on", "nous", "moi", "c'", "ce", "cela", "ça", "ca", "c"}
 FIRST_POSSESSIVES = {"mon", "ma", "mes", "notre", "nos"}
 OTHER_PEOPLE = {"frère", "sœur", "soeur", "ami", "amie", "mari", "femme", "épouse", "fils", "fille",
@@ -59,6 +62,10 @@ MEMBER_NOUNS = {"salarié", "salariée", "membre", "président", "présidente", 
 FORM_NOUNS = {"statut", "forme", "structure", "régime", "cadre", "modèle", "type"}
 SELF_PREPOSITIONS = {"en", "sous"}
 MEMBER_VERBS = {"travailler", "bosser", "être", "exercer", "œuvrer", "militer", "s'engager"}
+HIRE_VERBS = {"embaucher", "recruter", "engager", "trouver", "chercher", "rechercher", "salarier", "employer"}
+LOCATION_VERBS = {"habiter", "vivre", "résider", "loger", "déménager", "quitter"}
+SERVICE_VERBS = {"accompagner", "former", "financer", "conseiller", "aider", "soutenir", "héberger", "orienter",
+                 "communiquer", "animer", "fédérer", "vendre", "réseauter"}
 BENEFICIARY_VERBS = {"accompagner", "aider", "employer", "accueillir", "former", "recruter", "embaucher",
                      "servir", "soutenir", "insérer", "orienter", "conseiller", "loger", "héberger",
                      "cibler", "viser", "toucher", "sensibiliser", "mobiliser", "fédérer", "réunir"}
@@ -111,6 +118,10 @@ class Syntax:
                     todo.append(c)
         return out
 
+    def _noun_phrase(self, root: int) -> set[int]:
+        """« pas de salarié dans ma SAS »: the negation is of the noun, not of what it is in."""
+        return {root} | {c for c in self.children[root] if self._dep(c) in ("det", "amod", "fixed", "flat:name", "nummod", "case")}
+
     def _boundary_between(self, i: int, j: int) -> bool:
         """A comma, « mais », « plutôt »… between two words: a negation does not reach past it
         (« pas de local, plutôt de l'argent »)."""
@@ -151,7 +162,8 @@ class Syntax:
                         roots.append(verb)  # « nous n'avons créé aucune structure »: the verb too
                 for r in roots:
                     self.negation_root[i] = r
-                    for j in self.scope(r):
+                    scope = self.scope(r) if self.tokens[r].get("p") != "NOUN" else self._noun_phrase(r)
+                    for j in scope:
                         if not self._boundary_between(i, j):
                             self.negated_by[j].add(i)
         for i in range(len(self.tokens)):
@@ -210,10 +222,36 @@ class Syntax:
             return False
         return bool(self.intended_by[h] - self._span(start, end)) or self._after_create_word(h)
 
+    def said_of_self(self, start: int, end: int) -> bool:
+        """The clause of the words has the writer as its subject (« je suis », « on est », « nous avons »),
+        or the words carry « notre », « mon »… or « en tant que »: in a question, only such words say
+        something about the writer (« c'est quoi une SCIC ? » does not)."""
+        h = self.head(start, end)
+        if h is None:
+            return False
+        if any(self._low(c) in FIRST_POSSESSIVES for c in self.children[h]) or \
+                any(self._low(j) == "que" and j > 0 and self._low(j - 1) == "tant" for j in range(max(0, h - 3), h)):
+            return True
+        subject = self._subject(h)
+        return subject is not None and self._low(subject) in {"je", "j'", "j", "on", "nous", "moi"}
+
+    def hired(self, start: int, end: int) -> bool:
+        """« on voudrait embaucher deux salariés »: people to hire, not staff."""
+        h = self.head(start, end)
+        if h is None:
+            return False
+        parent = self.tokens[h]["h"]
+        return self._lemma(parent) in HIRE_VERBS or any(self._lemma(j) in HIRE_VERBS for j in range(max(0, h - 4), h))
+
     def wished(self, start: int, end: int) -> bool:
         """Under « vouloir », « envisager », « pour »…: not (yet) a fact (« on voudrait embaucher deux salariés »)."""
         h = self.head(start, end)
         return h is not None and bool((self.wished_by[h] | self.intended_by[h]) - self._span(start, end))
+
+    def creation_wished(self, start: int, end: int) -> bool:
+        """« on veut créer », « je voudrais me lancer »: making something new, only wished."""
+        h = self.head(start, end)
+        return h is not None and self._lemma(h) in NEW_VERBS | {"lancer", "démarrer"} and self.wished(start, end)
 
     def _after_create_word(self, h: int) -> bool:
         """« se lancer en société », « passer en SCOP »: the parser may attach the noun elsewhere, so
@@ -266,6 +304,10 @@ class Syntax:
         low = self._low(s)
         if low in SELF_PRONOUNS:
             return True
+        if low == "il" and (self._dep(s) == "expl:subj" or self._lemma(self.tokens[s]["h"]) in IMPERSONAL):
+            return True  # « il nous faudrait un local »
+        if self.tokens[s].get("p") not in ("NOUN", "PROPN", "PRON"):
+            return True  # a misparse (a verb as subject) says nothing of who it is
         if self.tokens[s].get("p") == "PROPN" or self._lemma(s) in OTHER_PEOPLE or low in ("il", "elle", "ils", "elles"):
             return False
         return any(self._low(c) in FIRST_POSSESSIVES for c in self.children[s]) or self.tokens[s].get("p") == "NOUN"
@@ -286,30 +328,52 @@ class Syntax:
             return subject is not None and not self._is_self_subject(subject)
         if any(self._low(c) in FIRST_POSSESSIVES for c in self.children[node]):
             return False  # « mon idée », « notre asso »
-        cases = [self._lemma(c) for c in self.children[node] if self._dep(c) in ("case", "mark")]
+        span = self._span(start, end)
+        if (dep.startswith("nmod") or dep == "obl:mod") and self.tokens[head].get("p") in ("NOUN", "PROPN") and head not in span \
+                and any(self._dep(c) == "case" for c in self.children[node]) \
+                and self._folded_lemma(head) not in FORM_NOUNS_F | MEMBER_NOUNS_F:
+            return True  # « des jeunes au RSA »: the words describe another noun
+        cases = [self._lemma(c) for c in self.children[node] if self._dep(c) in ("case", "mark") and c not in span]
         if (dep.startswith("nmod") or dep.startswith("obl")) and cases:
             if cases[0] in SELF_PREPOSITIONS or (dep == "obl:arg" and self._lemma(head) in CREATE_VERBS):
                 return False
-            if self._lemma(head) in FORM_NOUNS or self._lemma(head) in MEMBER_NOUNS:
+            if self._folded_lemma(head) in FORM_NOUNS_F or self._folded_lemma(head) in MEMBER_NOUNS_F:
                 return False
             if self._lemma(head) in MEMBER_VERBS and cases[0] in ("dans", "pour", "chez"):
                 return False
+            return True
+        if self._other_person_before(h):
             return True
         if dep.startswith("nsubj"):
             if any(self._low(c) in FIRST_POSSESSIVES for c in self.children[node]):
                 return False
             verb = head
-            if any(self._low(c) in ("nous", "me", "m'", "moi", "m") and self._dep(c) in ("obj", "iobj", "obl:arg", "expl:comp")
-                   for c in self.children[verb]):
-                return True
+            if any(c != node and self._low(c) in ("nous", "me", "m'", "moi", "m") and c > node for c in self.children[verb]):
+                return True  # « la commune nous prête un local »
             return False
         if dep == "obj" and head != node:
-            if self._lemma(head) in BENEFICIARY_VERBS:
+            if self._lemma(head) in BENEFICIARY_VERBS or self._lemma(head) in LOCATION_VERBS:
                 return True
+            if self._lemma(head) in CHANGE_VERBS:
+                return False  # « reprendre la boîte »: the company in question
             subject = self._subject(head)
             return subject is not None and not self._is_self_subject(subject)
         subject = self._subject(node)
         return subject is not None and not self._is_self_subject(subject)
+
+    def _folded_lemma(self, i: int) -> str:
+        return fold_word(self._lemma(i))
+
+    def _other_person_before(self, h: int) -> bool:
+        """« mon ami a une SCOP », « mon frère est en SCOP »: somebody else is the subject just before,
+        when the parser missed it."""
+        for j in range(h - 1, max(-1, h - 6), -1):
+            low = self._low(j)
+            if low in SELF_PRONOUNS or self.tokens[j].get("p") == "PUNCT":
+                return False
+            if self._folded_lemma(j) in OTHER_PEOPLE_F and j > 0 and self._low(j - 1) in FIRST_POSSESSIVES | {"son", "sa", "ses", "leur", "un", "une"}:
+                return True
+        return False
 
     def other_subject(self, start: int, end: int) -> bool:
         """The clause of the words has a subject that is not the writer (« mon frère a 3 salariés »,
@@ -331,12 +395,13 @@ class Syntax:
         """A verb the writer does (« on accompagne des jeunes », « nous formons »): their activity,
         not a need — unless it is asked for (« on cherche à être accompagnés »)."""
         h = self.head(start, end)
-        if h is None or self.tokens[h].get("p") != "VERB":
+        if h is None or self.tokens[h].get("p") != "VERB" or self._lemma(h) not in SERVICE_VERBS:
             return False
-        subject = next((c for c in self.children[h] if self._dep(c).startswith("nsubj")), None)
+        if h > 0 and self._lemma(h - 1) == "faire":
+            return False  # « se faire accompagner »
+        subject = self._subject(h)
         passive = any(self._dep(c) in ("aux:pass", "expl:pass") for c in self.children[h])
-        return subject is not None and self._low(subject) in SELF_PRONOUNS and not passive \
-            and not self.asked_for(start, end)
+        return subject is not None and self._low(subject) in SELF_PRONOUNS and not passive
 
     def asked_for(self, start: int, end: int) -> bool:
         """The words are what the person asks for: under « je cherche », « il nous faut », « besoin de »…"""
@@ -351,6 +416,8 @@ class Syntax:
                 return False
             if self._lemma(parent) in NEED_TRIGGERS:
                 return True
+            if self.tokens[parent].get("p") in ("VERB", "AUX"):
+                return False  # « on voudrait tester une activité de cuisine »: the cuisine is not asked for
             node = parent
         return False
 
@@ -370,3 +437,8 @@ class Syntax:
                 return True
             node = parent
         return False
+
+
+MEMBER_NOUNS_F = {fold_word(w) for w in MEMBER_NOUNS}
+FORM_NOUNS_F = {fold_word(w) for w in FORM_NOUNS}
+OTHER_PEOPLE_F = {fold_word(w) for w in OTHER_PEOPLE}

@@ -14,7 +14,13 @@ from knowledge.vocabulary import fold
 MAX_CANDIDATES = 6
 # Clears what the commune question shows after an ambiguous or unknown place.
 NO_PLACE_QUESTION = {"lieu_candidats": None, "lieu_saisi": None, "lieu_statut": None}
-NEAR_WORDS = ("pres de", "a cote de", "pas loin de", "proche de", "vers", "autour de", "region de")
+NEAR_WORDS = ("pres de", "a cote de", "pas loin de", "proche de", "vers", "autour de", "region de", "environs de")
+LOCATIVE_WORDS = ("a", "au", "en", "sur", "dans", "de", "sera a", "base a", "basee a", "situe a")
+# Where the project is beats where the person lives (« j'habite à Toulouse mais le projet sera à Bordeaux »).
+PROJECT_WORDS = ("projet sera a", "projet est a", "projet se situe a", "projet se trouve a", "projet a",
+                 "le projet sera", "structure est a", "siege est a", "siege a", "activite sera a", "se fera a")
+HOME_WORDS = ("j habite a", "j habite", "je vis a", "je reside a", "je suis originaire de", "habitant de", "habitante de")
+NEIGHBOURHOOD_WORDS = ("quartier des", "quartier du", "quartier de", "quartier", "cite des", "rue des", "rue du", "ecole")
 # A bare unknown name ("Bruxelles") may be read as feedback or out of scope; asked for a commune,
 # a short answer without a question mark is still a place answer.
 PLACE_LOOKALIKE_INTENTS = {"feedback", "out_of_scope", "nlu_fallback", "nonsense", "greet"}
@@ -33,6 +39,15 @@ def _candidates(communes, departement: Optional[str] = None) -> list[dict]:
     return out[:MAX_CANDIDATES]
 
 
+def _homonym_in_department(result, departement: Optional[str]) -> Optional[dict]:
+    """The one commune of that very name in the department already known (« Castelnau » when the
+    person said Gers before); a longer name that only starts so is not accepted silently."""
+    if not departement:
+        return None
+    same = [c for c in result.candidates if fold(c.nom) == fold(result.query or "") and c.departement == departement]
+    return {"code": same[0].code, "nom": same[0].nom, "departement": same[0].departement} if len(same) == 1 else None
+
+
 def place_slots(result, *, answer: bool, departement: Optional[str] = None) -> dict[str, Any]:
     """Slots to set from a territory lookup result."""
     if result.status == "found" and result.commune is not None:
@@ -41,10 +56,10 @@ def place_slots(result, *, answer: bool, departement: Optional[str] = None) -> d
         # A department, or an intercommunality (whose department is known).
         return {"departement": result.departement.code, "commune": None, **NO_PLACE_QUESTION}
     if result.status == "ambiguous" and result.candidates:
+        chosen = _homonym_in_department(result, departement)
+        if chosen:
+            return {"commune": chosen["code"], "departement": chosen["departement"], **NO_PLACE_QUESTION}
         candidates = _candidates(result.candidates, departement)
-        if len(candidates) == 1:
-            return {"commune": candidates[0]["code"], "departement": candidates[0]["departement"],
-                    **NO_PLACE_QUESTION}
         out: dict[str, Any] = {"lieu_candidats": candidates, "lieu_saisi": result.query, "lieu_statut": "ambigu"}
         if result.departement is not None:
             out["departement"] = result.departement.code
@@ -56,19 +71,26 @@ def place_slots(result, *, answer: bool, departement: Optional[str] = None) -> d
     return {}
 
 
-def best_mention(text: str, mentions: list):
-    """The place the project is in: a commune rather than its department, and not the town it is
-    only near ("à côté de Toulouse, à Cugnaux")."""
-    def near(m) -> bool:
-        before = fold(text[max(0, m.start - 20):m.start])
-        return any(before.endswith(w) for w in NEAR_WORDS)
+def _before(text: str, m, words) -> bool:
+    before = fold(text[max(0, m.start - 28):m.start])
+    return any(before.endswith(w) for w in words)
 
+
+def near_only(text: str, m) -> bool:
+    return _before(text, m, NEAR_WORDS)
+
+
+def best_mention(text: str, mentions: list):
+    """The place the project is in: where the project is said to be, a commune rather than its
+    department, after « à » rather than a name in passing, and not the town it is only near
+    (« à côté de Toulouse, à Cugnaux ») nor a neighbourhood's name (« quartier des Izards »)."""
     def rank(item):
         index, m = item
         r = m.result
         kind = 0 if r.kind in ("commune", "code_postal") and r.status == "found" else (
-            1 if r.kind in ("commune", "code_postal") else 2)
-        return (near(m), kind, index)
+            1 if r.kind in ("commune", "code_postal", "epci") else 2)
+        return (not _before(text, m, PROJECT_WORDS), near_only(text, m), _before(text, m, NEIGHBOURHOOD_WORDS),
+                len(mentions) > 1 and _before(text, m, HOME_WORDS), kind, not _before(text, m, LOCATIVE_WORDS), index)
 
     return min(enumerate(mentions), key=rank)[1]
 
@@ -108,6 +130,14 @@ def place_from_message(text: str, entities: Iterable[dict], intent: Optional[str
                 if found.status == "found" and found.commune is not None and \
                         found.commune.departement == best.result.departement.code:
                     return place_slots(found, answer=False)
+        if best.result.status == "ambiguous":
+            # « à la Réunion, à Saint-Denis »: a department named elsewhere in the message decides.
+            named = [m.result.departement.code for m in mentions if m is not best and m.result.kind == "departement"
+                     and m.result.departement is not None]
+            departement = named[0] if named else departement
+        if near_only(text, best) and best.result.commune is not None:
+            # « pas loin de Saint-Gaudens »: the department, not the commune
+            return {"departement": best.result.commune.departement, **NO_PLACE_QUESTION}
         return place_slots(best.result, answer=False, departement=departement)
     asked = requested == "commune" and (intent in ANSWER_INTENTS or intent in PLACE_LOOKALIKE_INTENTS
                                         and short_answer(text))

@@ -147,7 +147,10 @@ def resolve_contact(scheme: Mapping, catalogue: Catalogue, place: Place, territo
 def _recommendation(scheme: Mapping, profile: Profile, place: Place, level: str, catalogue: Catalogue,
                     territories: Territories | None, members: Mapping[str, str], *, desk: bool) -> Recommendation:
     f = fit(scheme, profile, level)
-    contact, via = resolve_contact(scheme, catalogue, place, territories, members)
+    # A desk without a contact of its own is not sent on to another desk: the answer says so and
+    # offers the assistant's own call-back instead.
+    contact, via = (([c for c in _contacts(scheme) if not c["ancien"]][:1] or [None])[0], None) if desk else \
+        resolve_contact(scheme, catalogue, place, territories, members)
     warnings = [wording.warning_text(code, scheme) for code in f.warnings]
     return Recommendation(
         id=scheme["id"], nom=scheme["nom"], score=0.0 if desk else f.score, niveau=level, criteres=f.criteria,

@@ -155,10 +155,46 @@ def vocabulary() -> Vocabulary:
     return Vocabulary(_read("words.yml"), _read("labels.yml"))
 
 
+@lru_cache(maxsize=1)
+def scheme_names() -> re.Pattern:
+    """Names of the catalogue's schemes that contain a place (« PASS Occitanie », « Start Up de territoire
+    Comminges », « Alter'Incub »), as one case-insensitive pattern on the original text."""
+    from knowledge.catalogue import load_catalogue
+
+    names: set[str] = set()
+    catalogue, _ = load_catalogue(strict=False)
+    for scheme in catalogue:
+        for name in [scheme["nom"], scheme.get("acronyme") or "", *scheme.get("alias", [])]:
+            if len(name) >= 4 and " " in name.strip() or "'" in name:
+                names.add(name.strip())
+    parts = sorted((re.escape(n).replace("\\ ", r"[\s\-]+").replace("'", "['’]") for n in names), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE) if parts else re.compile(r"(?!x)x")
+
+
+class _UniqueKeyLoader(yaml.SafeLoader):
+    """A YAML loader that refuses a key given twice (the second would silently replace the first)."""
+
+
+def _mapping(loader: _UniqueKeyLoader, node: yaml.MappingNode, deep: bool = False) -> dict:
+    keys = [loader.construct_object(k, deep=deep) for k, _ in node.value]
+    twice = sorted({str(k) for k in keys if keys.count(k) > 1})
+    if twice:
+        raise yaml.constructor.ConstructorError(None, None, f"key given twice: {', '.join(twice)}", node.start_mark)
+    return loader.construct_mapping(node, deep=deep)
+
+
+_UniqueKeyLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
 def check(vocab: Vocabulary | None = None) -> list[str]:
-    """Problems of the vocabulary files: unknown values, personas implying unknown values."""
-    vocab = vocab or vocabulary()
+    """Problems of the vocabulary files: a key given twice, unknown values, personas implying unknown values."""
     problems = []
+    for name in ("words.yml", "labels.yml"):
+        try:
+            yaml.load((HERE / name).read_text(encoding="utf-8"), Loader=_UniqueKeyLoader)  # noqa: S506 - safe loader
+        except yaml.YAMLError as exc:
+            problems.append(f"{name}: {exc}")
+    vocab = vocab or vocabulary()
     for kind, allowed in ALLOWED.items():
         for value in vocab.words.get(kind, {}):
             if value not in allowed:
