@@ -97,17 +97,21 @@ def orientation_message(orientation: Orientation, domain: Mapping) -> tuple[str,
         lines.append(precise)
     lines.append(suite)
     payload = orientation.as_payload()
+    for item, rec in zip(payload["dispositifs"], orientation.shown):
+        item["contact_texte"] = contact_line(rec, domain, orientation.place)
     payload.update({"intro": intro, "notes": notes, "precision": precise, "suite": suite})
     return "\n".join(lines), payload
 
 
 def more_message(recs: list[Recommendation], orientation: Orientation, domain: Mapping, start: int,
                  desks_only: bool) -> tuple[str, dict[str, Any]]:
-    lines = [say(domain, "utter_more_desks" if desks_only else "utter_more_intro")]
+    intro = say(domain, "utter_more_desks" if desks_only else "utter_more_intro")
+    lines = [intro]
     for number, rec in enumerate(recs, start=start):
         lines.append("")
         lines.extend(item_lines(number, rec, orientation, domain))
-    return "\n".join(lines), {"dispositifs": [r.as_payload() for r in recs]}
+    items = [{**r.as_payload(), "contact_texte": contact_line(r, domain, orientation.place)} for r in recs]
+    return "\n".join(lines), {"intro": intro, "premier": start, "dispositifs": items}
 
 
 def details_text(scheme: Mapping, rec: Recommendation | None, domain: Mapping) -> str:

@@ -10,7 +10,7 @@ from knowledge.values import BESOINS, FORMES, PUBLICS, STADES, STATUTS
 
 # Slots the orientation engine reads (the contract's, plus optional facts).
 PROFILE_KEYS = ("statut", "employeur", "stade", "commune", "departement", "besoins", "innovation_sociale",
-                "publics", "forme_envisagee")
+                "test_activite", "publics", "forme_envisagee")
 
 
 def latest_intent(tracker: Tracker) -> Optional[str]:
@@ -54,6 +54,7 @@ def profile_from_tracker(tracker: Tracker, **overrides: Any) -> Dict[str, Any]:
         "besoins": [b for b in besoins if b in BESOINS] if isinstance(besoins, list) else [],
         "innovation_sociale": tracker.get_slot("innovation_sociale")
         if isinstance(tracker.get_slot("innovation_sociale"), bool) else None,
+        "test_activite": tracker.get_slot("test_activite") if isinstance(tracker.get_slot("test_activite"), bool) else None,
         "publics": [p for p in publics if p in PUBLICS] if isinstance(publics, list) else [],
         "forme_envisagee": _only(tracker.get_slot("forme_envisagee"), FORMES),
     }

@@ -56,6 +56,8 @@ def fit_line(profile, criteria: list[str], needs: list[str], level: str, place) 
         parts.append(PUBLIC_TEXT.get(profile.publics[0], "").replace("aux ", "").replace("à ", ""))
     if "employeur" in criteria:
         parts.append("structure employeuse")
+    if "test" in criteria:
+        parts.append("tester votre activité")
     if level in ("commune", "epci", "departement") and place.label() != "votre territoire":
         parts.append("près de chez vous")
     return ("Pour : " + ", ".join(p for p in parts if p) + ".") if parts else ""

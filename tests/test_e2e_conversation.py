@@ -81,7 +81,7 @@ def test_odd_messages_get_a_french_reply(chat, text):
 
 def test_english_is_answered_in_french(chat):
     text = chat.texts("Hello, I need funding for my social enterprise")
-    assert "uniquement en français" in text
+    assert "seulement en français" in text
 
 
 @pytest.mark.parametrize("body", ["not json", "[]", "42", "{\"message\": \"bonjour\"}",

@@ -383,18 +383,17 @@ def test_allowed_partner_site_prefills_its_territory(stack, partner_sites, new_p
 
 
 def test_bot_text_links_and_cards_are_built_safely(stack, partner_sites, new_page):
-    """A transcript restored from sessionStorage goes through the same rendering as live messages."""
-    text = ("Voici ce que je vous conseille :\n\n"
-            "1. Dispositif A\nIl vous aide.\nContact : Réseau A – https://exemple.fr/a?b=1.\n\n"
-            "2. Dispositif B (pour faire le point)\nIl vous oriente.\nContact : B – contact@exemple.fr\n\n"
-            "Voir aussi www.exemple.org, javascript:alert(1) et " + EVIL)
-    orientation = {"dispositifs": [
+    """A transcript restored from sessionStorage goes through the same rendering as live messages; the
+    cards come from the structured payload only (the French text is for text-only channels)."""
+    text = "Un texte que le widget n'affiche pas : il dessine la réponse structurée."
+    orientation = {"intro": "Voici ce que je vous conseille :", "dispositifs": [
         {"id": "a", "nom": "Dispositif A", "pourquoi": "Il vous aide.",
          "avertissements": ["<b>réservé</b> aux associations"],
-         "contacts": [{"nom": "Réseau A", "site": "https://exemple.fr/a?b=1"}]},
+         "contact": {"nom": "Réseau A", "site": "https://exemple.fr/a?b=1"}},
         {"id": "b", "nom": "Dispositif B", "pourquoi": "Il vous oriente.", "guichet": True,
          "contacts": [{"nom": "B", "email": "contact@exemple.fr", "site": "javascript:alert(2)"}]},
-        {"id": "c", "nom": "Dispositif C", "pourquoi": "Non cité dans le texte."}]}
+        {"id": "c", "nom": "Dispositif C", "pourquoi": "Sans contact.", "contact_texte": "Pas de contact à jour."}],
+        "suite": "Voir aussi www.exemple.org, javascript:alert(1) et " + EVIL}
     transcript = [{"qui": "bot", "texte": text, "custom": {"orientation": orientation},
                    "boutons": [{"title": "D'autres pistes", "payload": "/ask_more"}]}]
     page = new_page()
@@ -405,12 +404,14 @@ def test_bot_text_links_and_cards_are_built_safely(stack, partner_sites, new_pag
     w.wait_state("connecte")
     message = w.bots.first
     cards = message.locator(".ess-card")
-    assert cards.count() == 2  # the schemes named in the text, in its order
+    assert cards.count() == 3  # one per scheme of the payload, in its order
     assert cards.nth(0).locator("h3").inner_text() == "1. Dispositif A"
     assert "Pourquoi : Il vous aide." in cards.nth(0).inner_text()
     assert "Attention : <b>réservé</b> aux associations" in cards.nth(0).inner_text()
     assert "Pour faire le point" in cards.nth(1).inner_text()
+    assert "Pas de contact à jour." in cards.nth(2).inner_text()
     assert message.locator("p.ess-text").first.inner_text() == "Voici ce que je vous conseille :"
+    assert "ne affiche pas" not in message.inner_text()
     hrefs = message.locator("a").evaluate_all("links => links.map(a => [a.href, a.rel, a.target, a.textContent])")
     assert ["https://exemple.fr/a?b=1", "noopener noreferrer", "_blank",
             "https://exemple.fr/a?b=1 (nouvelle fenêtre)"] in hrefs

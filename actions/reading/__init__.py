@@ -28,9 +28,10 @@ ADD_WORDS = ("aussi", "egalement", "en plus", "et aussi", "de plus", "ainsi que"
 # In a question about something else the words are its topic (« c'est quoi une couveuse ? » asks for no
 # accompaniment, « il fait beau à Toulouse ? » gives no place): needs only in statements and answers,
 # places only in statements, answers and questions that describe the project.
-STATEMENT_INTENTS = {"inform", "request_orientation", "nlu_fallback", "affirm", "deny", "ask_human", "dont_know"}
+STATEMENT_INTENTS = {"inform", "request_orientation", "nlu_fallback", "affirm", "deny", "ask_human", "dont_know",
+                     "greet"}
 QUESTION_INTENTS = {"ask_definition", "ask_conditions", "ask_why_not", "ask_details", "ask_contact", "ask_more",
-                    "ask_capabilities", "out_of_scope", "bot_challenge", "feedback", "greet", "goodbye", "thank"}
+                    "ask_capabilities", "out_of_scope", "bot_challenge", "feedback"}
 PLACE_INTENTS = STATEMENT_INTENTS | {"ask_definition", "greet"}
 
 
@@ -188,9 +189,11 @@ def _employeur(msg: _Message, out: dict) -> None:
         out["employeur"] = msg.intent == "affirm"
 
 
-def _innovation(msg: _Message, out: dict) -> None:
-    for m in msg.of("innovation_sociale", "mots"):
-        out["innovation_sociale"] = not msg.syntax.negated(m.start, m.end)
+def _flags(msg: _Message, out: dict) -> None:
+    """Yes-or-no facts said in words: a social-innovation project, wanting to test an activity."""
+    for kind in ("innovation_sociale", "test_activite"):
+        for m in msg.of(kind, "mots"):
+            out[kind] = not msg.syntax.negated(m.start, m.end)
 
 
 def _payload(msg: _Message, out: dict) -> None:
@@ -228,7 +231,7 @@ def read_message(parse: dict, requested: Optional[str], known: Optional[dict], t
         if msg.intent in STATEMENT_INTENTS or requested == "besoins":
             _besoins(msg, known, out)
         _employeur(msg, out)
-        _innovation(msg, out)
+        _flags(msg, out)
     statut = out.get("statut", known.get("statut"))
     if statut in ("sans_structure", "collectivite"):
         out.pop("employeur", None)

@@ -54,6 +54,7 @@
     why: "Pourquoi : ",
     warning: "Attention : ",
     contact: "Contact : ",
+    askAt: "Où demander : ",
     desk: "Pour faire le point",
     noContact: "Pas de contact à jour dans mes sources."
   };
@@ -283,71 +284,69 @@
     logEl.scrollTop = logEl.scrollHeight;
   }
 
-  function card(d, number, fallbackLines) {
+  function contactLine(d) {
+    var p = el("p", { className: "ess-card-contact" });
+    var c = d.contact;
+    if (!c || typeof c !== "object" || !c.nom) {
+      // Older payloads: the first current contact of the scheme itself.
+      c = (d.contacts || []).filter(function (x) { return x && !x.ancien && x.nom; })[0] || null;
+    }
+    if (!c) {
+      p.appendChild(document.createTextNode(typeof d.contact_texte === "string" ? d.contact_texte : TXT.noContact));
+      return p;
+    }
+    var via = d.ou_demander && typeof d.ou_demander.nom === "string" ? d.ou_demander.nom : null;
+    p.appendChild(el("strong", { text: via ? TXT.askAt : TXT.contact }));
+    p.appendChild(document.createTextNode(via ? via + " (" + c.nom : c.nom));
+    ["site", "email", "telephone", "adresse"].forEach(function (k) {
+      if (c[k]) { p.appendChild(document.createTextNode(" – ")); richText(p, String(c[k])); }
+    });
+    if (via) { p.appendChild(document.createTextNode(")")); }
+    return p;
+  }
+
+  function card(d, number) {
     var li = el("li", { className: "ess-card" + (d.guichet ? " ess-card-desk" : "") });
-    var h = el("h3", { className: "ess-card-title" }, [number ? (number + ". ") : null, d.nom || ""]);
-    li.appendChild(h);
+    li.appendChild(el("h3", { className: "ess-card-title" }, [number ? (number + ". ") : null, d.nom || ""]));
     if (d.guichet) { li.appendChild(el("p", { className: "ess-badge", text: TXT.desk })); }
-    if (d.pourquoi) {
+    if (d.pourquoi && !d.guichet) {
       li.appendChild(richText(el("p", { className: "ess-card-why" }, [el("strong", { text: TXT.why })]), d.pourquoi));
     }
-    (d.avertissements || []).slice(0, 2).forEach(function (w) {
+    (d.avertissements || []).slice(0, 1).forEach(function (w) {
       li.appendChild(richText(el("p", { className: "ess-card-warning" }, [el("strong", { text: TXT.warning })]), w));
     });
-    var contacts = (d.contacts || []).filter(function (c) { return c && !c.ancien && c.nom; });
-    if (contacts.length) {
-      var c = contacts[0];
-      var p = el("p", { className: "ess-card-contact" }, [el("strong", { text: TXT.contact }), c.nom]);
-      ["site", "email", "telephone", "adresse"].forEach(function (k) {
-        if (c[k]) { p.appendChild(document.createTextNode(" – ")); richText(p, String(c[k])); }
-      });
-      li.appendChild(p);
-    } else {
-      var line = (fallbackLines || []).filter(function (l) { return /^(Contact|Pas de contact)/.test(l); })[0];
-      li.appendChild(richText(el("p", { className: "ess-card-contact" }), line || TXT.noContact));
-    }
+    li.appendChild(contactLine(d));
     return li;
   }
 
+  function paragraph(body, text) {
+    if (typeof text === "string" && text.trim()) { body.appendChild(richText(el("p", { className: "ess-text" }), text)); }
+  }
+
   /**
-   * The text of a bot message, with the schemes of its payload as cards: each paragraph of the text
-   * that presents a scheme of the payload is replaced by that scheme's card, the other paragraphs
-   * stay as they are. Without a payload, the text as it is.
+   * A bot message. An orientation is drawn from its structured payload (introduction, notes, one card
+   * per scheme, what would make it precise, what to ask next): the widget never reads the French text
+   * back. A message without a payload is its text.
    */
   function botBody(entry) {
     var body = el("div", { className: "ess-body" });
     var custom = entry.custom || {};
-    var schemes = (custom.orientation && custom.orientation.dispositifs) || custom.dispositifs || [];
-    schemes = Array.isArray(schemes) ? schemes.filter(function (d) { return d && typeof d.nom === "string"; }) : [];
-    var text = typeof entry.texte === "string" ? entry.texte : "";
+    var o = custom.orientation && typeof custom.orientation === "object" ? custom.orientation
+      : (Array.isArray(custom.dispositifs) ? { dispositifs: custom.dispositifs, intro: custom.intro } : null);
+    var schemes = o && Array.isArray(o.dispositifs)
+      ? o.dispositifs.filter(function (d) { return d && typeof d.nom === "string"; }) : [];
     if (!schemes.length) {
-      if (text) { body.appendChild(richText(el("p", { className: "ess-text" }), text)); }
+      paragraph(body, typeof entry.texte === "string" ? entry.texte : "");
       return body;
     }
-    var list = null;
-    var used = {};
-    text.split(/\n\s*\n/).forEach(function (part) {
-      var lines = part.split("\n");
-      var first = lines[0] || "";
-      var match = null;
-      for (var i = 0; i < schemes.length; i++) {
-        if (!used[i] && first.indexOf(schemes[i].nom) >= 0) { match = i; break; }
-      }
-      if (match === null) {
-        list = null;
-        if (part.trim()) { body.appendChild(richText(el("p", { className: "ess-text" }), part)); }
-        return;
-      }
-      used[match] = true;
-      if (!list) { list = el("ul", { className: "ess-cards" }); body.appendChild(list); }
-      var num = /^\s*(\d+)\./.exec(first);
-      list.appendChild(card(schemes[match], num ? num[1] : null, lines.slice(1)));
-    });
-    if (!Object.keys(used).length && !text) {
-      list = el("ul", { className: "ess-cards" });
-      schemes.slice(0, 5).forEach(function (d) { list.appendChild(card(d, null, [])); });
-      body.appendChild(list);
-    }
+    paragraph(body, o.intro);
+    (Array.isArray(o.notes) ? o.notes : []).forEach(function (n) { paragraph(body, n); });
+    var list = el("ul", { className: "ess-cards" });
+    var first = typeof o.premier === "number" ? o.premier : 1;
+    schemes.forEach(function (d, i) { list.appendChild(card(d, String(first + i))); });
+    body.appendChild(list);
+    paragraph(body, o.precision);
+    paragraph(body, o.suite);
     return body;
   }
 

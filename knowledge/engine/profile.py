@@ -26,6 +26,7 @@ class Profile:
     innovation_sociale: bool | None = None
     publics: tuple[str, ...] = ()
     forme_envisagee: str | None = None  # the legal form a person without a structure considers
+    test_activite: bool | None = None   # wants to test an activity before creating a structure
 
     def as_contract(self) -> dict[str, Any]:
         """The profile as the contract's payload shows it (unset values omitted)."""
@@ -41,6 +42,8 @@ class Profile:
             out["publics"] = list(self.publics)
         if self.forme_envisagee:
             out["forme_envisagee"] = self.forme_envisagee
+        if self.test_activite is not None:
+            out["test_activite"] = self.test_activite
         return out
 
 
@@ -115,6 +118,7 @@ def clean_profile(raw: Mapping[str, Any] | Profile | None) -> tuple[Profile, lis
     departement = raw.get("departement") if isinstance(raw.get("departement"), str) and raw.get("departement") else None
     secteur = raw.get("secteur") if isinstance(raw.get("secteur"), str) else None
     forme = raw.get("forme_envisagee") if raw.get("forme_envisagee") in FORMES else None
+    test = raw.get("test_activite") if isinstance(raw.get("test_activite"), bool) else None
 
     if statut in ("sans_structure", "collectivite") and employeur is not None:
         if statut == "sans_structure" and employeur:
@@ -126,7 +130,7 @@ def clean_profile(raw: Mapping[str, Any] | Profile | None) -> tuple[Profile, lis
     if statut not in (None, "sans_structure"):
         forme = None
     return Profile(statut, employeur, stade, commune, departement, besoins, secteur, innovation,
-                   publics, forme), notes
+                   publics, forme, test), notes
 
 
 def locate(profile: Profile, territories: Territories | None) -> tuple[Place, list[str]]:

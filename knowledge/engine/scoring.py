@@ -71,6 +71,9 @@ def fit(scheme: Mapping, profile: Profile, level: str) -> Fit:
     if cible.get("forme_juridique") and profile.forme_envisagee == cible.get("forme_juridique"):
         result.score += 1.0
         result.criteria.append("forme")
+    if profile.test_activite and scheme["categorie"] == "test_activite":
+        result.score += 3.0  # testing an activity in a secure setting is what CAE and couveuses are for
+        result.criteria.append("test")
     if cible.get("innovation_sociale"):
         if profile.innovation_sociale:
             result.score += 1.5

@@ -23,9 +23,9 @@ from knowledge.values import BESOINS, PUBLICS, STADES, STATUTS
 HERE = Path(__file__).resolve().parent
 # Higher first: a match inside a match of a higher kind is not a word of its own
 # ("entreprise" inside "entreprise d'insertion", "conseil" inside "conseil municipal").
-KINDS = ("persona", "statut", "employeur", "stade", "besoins", "innovation_sociale")
+KINDS = ("persona", "statut", "employeur", "stade", "besoins", "innovation_sociale", "test_activite")
 ALLOWED = {"statut": STATUTS, "stade": STADES, "besoins": BESOINS, "employeur": ("oui", "non"),
-           "innovation_sociale": ("oui",)}
+           "innovation_sociale": ("oui",), "test_activite": ("oui",)}
 _BOUND_L, _BOUND_R = r"(?<![a-z0-9])", r"(?![a-z0-9])"
 _LIGATURES = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"}
 
