@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import List, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -93,3 +93,36 @@ class ActionWhyNot(Action):
         else:
             dispatcher.utter_message(response="utter_why_not_ranked", nom=scheme["nom"])
         return [SlotSet("dispositif_courant", scheme_id)] + pending_events(tracker)
+
+
+OFFERS = {"utter_ask_continue": "profil_form", "utter_handoff_offer": "contact_form"}
+
+
+def last_offer(tracker: Tracker) -> str | None:
+    """The offer the assistant made just before (to orient, to be called back), if any."""
+    users = 0
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            users += 1
+            if users > 1:
+                break  # only what was said between the previous message and this one
+        elif event.get("event") == "bot" and users == 1:
+            name = (event.get("metadata") or {}).get("utter_action")
+            if name in OFFERS:
+                return name
+    return None
+
+
+class ActionYesNo(Action):
+    """A bare « oui » or « non » outside any question: the answer to the offer just made (to orient,
+    to be called back), typed instead of clicked; otherwise, what the assistant can do next."""
+
+    def name(self) -> Text:
+        return "action_yes_no"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        offer = last_offer(tracker)
+        if offer and latest_intent(tracker) == "affirm":
+            return [FollowupAction(OFFERS[offer])]
+        dispatcher.utter_message(response="utter_anything_else")
+        return []

@@ -50,6 +50,9 @@ def bookkeeping(reading, requested: str | None, tracker: Tracker) -> Dict[str, A
             skipped.append(requested)
             failures = 0
             state = "skipped"
+    if reading.unknown and requested == "commune" and tracker.get_slot("departement"):
+        skipped.append("commune")  # the department gives most of the answer: no need to insist
+        state = "skipped"
     if reading.unknown and requested:
         unknowns += 1
         if unknowns >= MAX_UNKNOWN:

@@ -330,3 +330,16 @@ def test_session_start_applies_metadata():
     assert events[0]["event"] == "session_started"
     assert slots_of(events) == {"departement": "31"}
     assert events[-1]["event"] == "action" and events[-1]["name"] == "action_listen"
+
+
+def test_a_typed_yes_answers_the_offer_just_made():
+    def offered(name):
+        tracker = make_tracker(text="oui", intent="affirm", loop=None)
+        tracker.events.insert(len(tracker.events) - 1, {"event": "bot", "text": "…", "metadata": {"utter_action": name}})
+        return tracker
+    _msgs, events = run(questions.ActionYesNo(), offered("utter_ask_continue"))
+    assert events == [{"event": "followup", "timestamp": None, "name": "profil_form"}]
+    _msgs, events = run(questions.ActionYesNo(), offered("utter_handoff_offer"))
+    assert events[0]["name"] == "contact_form"
+    messages, events = run(questions.ActionYesNo(), make_tracker(text="oui", intent="affirm", loop=None))
+    assert events == [] and messages[0]["response"] == "utter_anything_else"

@@ -83,8 +83,9 @@ class _Message:
         """Says something true of the writer's own structure today (« pas encore de structure » is
         always about the writer)."""
         s = self.syntax
-        other = m.value != "sans_structure" and s.about_other(m.start, m.end)
-        return not (s.negated(m.start, m.end) or s.intended(m.start, m.end) or other)
+        if m.value == "sans_structure":
+            return not s.negated(m.start, m.end)  # « porteur de projet sans structure »: always the writer's
+        return not (s.negated(m.start, m.end) or s.intended(m.start, m.end) or s.about_other(m.start, m.end))
 
 
 def _alternatives(msg: _Message, words: list[Match]) -> set[Match]:

@@ -24,6 +24,7 @@ HERE = Path(__file__).resolve().parent
 # Higher first: a match inside a match of a higher kind is not a word of its own
 # ("entreprise" inside "entreprise d'insertion", "conseil" inside "conseil municipal").
 KINDS = ("persona", "statut", "employeur", "stade", "besoins", "innovation_sociale", "test_activite")
+FLAGS = ("innovation_sociale", "test_activite")
 ALLOWED = {"statut": STATUTS, "stade": STADES, "besoins": BESOINS, "employeur": ("oui", "non"),
            "innovation_sociale": ("oui",), "test_activite": ("oui",)}
 _BOUND_L, _BOUND_R = r"(?<![a-z0-9])", r"(?![a-z0-9])"
@@ -120,13 +121,18 @@ class Vocabulary:
         found = [m for m in found if not any(m.start < e and s < m.end for s, e in neutral)]
         kept: list[Match] = []
         for m in sorted(found, key=lambda x: (KINDS.index(x.kind), -(x.end - x.start), x.start)):
+            if m.kind in FLAGS:
+                if not any(m.overlaps(k) for k in kept if k.kind == m.kind):
+                    kept.append(m)  # a yes-or-no fact stands beside the other words
+                continue
             if any(m.inside(k) and KINDS.index(k.kind) <= KINDS.index(m.kind) for k in kept):
                 continue
             # Within a kind the longest wins; a higher kind also wins over a partial overlap
             # ("un atelier" in "un atelier chantier d'insertion"), but a longer word of a lower kind
             # that contains it whole says something more ("association employeuse").
-            if any(m.overlaps(k) and (k.kind == m.kind or not k.inside(m)) for k in kept):
-                continue
+            if any(m.overlaps(k) and (k.kind == m.kind or not (k.inside(m) or (k.start, k.end) == (m.start, m.end)))
+                   for k in kept):
+                continue  # the same words may say two things (« tester mon activité »: a stage and a wish)
             kept.append(m)
         return sorted(kept, key=lambda x: (x.start, KINDS.index(x.kind)))
 
