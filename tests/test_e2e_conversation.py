@@ -55,6 +55,19 @@ def test_profile_questions_follow_in_order(chat):
     assert slots["requested_slot"] == "stade"
 
 
+def test_a_typed_yes_to_the_offer_to_orient_starts_the_questions(chat):
+    text = chat.texts("c'est quoi une SCIC ?")
+    assert "coopérative" in text.lower() and "Voulez-vous que je vous oriente" in text
+    chat.say("oui")
+    assert chat.slots()["requested_slot"] == "statut"
+
+
+def test_a_yes_without_any_offer_says_what_comes_next(chat):
+    assert "Que souhaitez-vous" in chat.texts("oui")
+    slots = chat.slots()
+    assert slots["requested_slot"] is None and slots["contact_consentement"] is None
+
+
 @pytest.mark.parametrize("text", ["", "   ", "\n\t"])
 def test_empty_messages_get_a_french_reply(chat, text):
     messages = chat.say(text)
