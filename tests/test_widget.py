@@ -370,6 +370,9 @@ def test_allowed_partner_site_prefills_its_territory(stack, partner_sites, new_p
     assert first.locator("h3").inner_text().startswith("1. ")
     assert "Pourquoi" in first.inner_text()
     assert "Muret" in orientation.inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    orientation.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "widget-orientation.png"))
     links = orientation.locator("a")  # whether there are any depends on the schemes' contacts
     for i in range(links.count()):
         link = links.nth(i)
