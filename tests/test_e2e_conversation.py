@@ -131,3 +131,31 @@ def test_http_api_requires_the_token_when_set(stack, chat):
         assert resp.status == 200
     with pytest.raises(urllib.error.HTTPError):
         urllib.request.urlopen(f"{base}?token=wrong", timeout=10)
+
+
+def test_a_partner_back_end_over_rest_gets_its_defaults(new_chat):
+    """Only the partner's id in the metadata: its commune and department come from the partners file."""
+    from tests.conftest import TEST_PARTNER
+
+    chat = new_chat(metadata={"partenaire": TEST_PARTNER["id"]})
+    chat.say("Bonjour")
+    chat.say("nous sommes une association en création")
+    slots = chat.slots()
+    assert (slots["partenaire"], slots["commune"], slots["departement"]) == (TEST_PARTNER["id"], "31395", "31")
+    assert slots["requested_slot"] == "besoins"  # the place is never asked
+
+
+def test_what_a_partner_request_says_itself_wins_over_the_defaults(new_chat):
+    from tests.conftest import TEST_PARTNER
+
+    chat = new_chat(metadata={"partenaire": TEST_PARTNER["id"], "commune": "31555"})
+    chat.say("Bonjour")
+    assert chat.slots()["commune"] == "31555"
+
+
+def test_an_unknown_partner_id_gives_no_defaults(new_chat):
+    """The id is kept (it says where the conversation came from) but brings no place."""
+    chat = new_chat(metadata={"partenaire": "inconnu"})
+    chat.say("Bonjour")
+    slots = chat.slots()
+    assert (slots["partenaire"], slots["commune"], slots["departement"]) == ("inconnu", None, None)
