@@ -77,7 +77,9 @@ class Orientation:
     def shown(self) -> list[Recommendation]:
         """What the answer shows: the best 3 (up to 5 when all fit strongly), then the desks."""
         strong = [r for r in self.recommandations if not r.elargi and r.score >= STRONG]
-        count = max(SHOWN, min(MAX_SPECIFIC, len(strong)))
+        # One more for each further need the person named: two needs, four schemes.
+        base = min(MAX_SPECIFIC, SHOWN + max(0, len(self.profil.besoins) - 1))
+        count = max(base, min(MAX_SPECIFIC, len(strong)))
         top = self.recommandations[:count]
         # The network of the person's own kind of structure first, then what answers their needs.
         return self.reseaux + [r for r in top if r.id not in {n.id for n in self.reseaux}] + self.guichets
@@ -232,6 +234,12 @@ def entry_points(catalogue: Catalogue, profile: Profile, place: Place, territori
             for *_k, s, level in found[:2]]
 
 
+def _distance(level: str) -> int:
+    """How far a local service (premises, incubation, test of activity) is likely to be: a national
+    entry is a network with a member in every department (the CAE, the couveuses), not a far place."""
+    return LEVEL_ORDER.index("departement" if level == "national" else level)
+
+
 def missing(profile: Profile) -> list[str]:
     out = [q for q, v in (("statut", profile.statut), ("stade", profile.stade)) if v is None]
     if profile.commune is None:
@@ -271,14 +279,17 @@ def orient(raw_profile: Mapping[str, Any] | Profile | None, catalogue: Catalogue
             if scheme["id"] in members:
                 exclusions[scheme["id"]] = Exclusion(Code.DECLINAISON, (), {"membre": members[scheme["id"]]})
                 continue
-            why_not = exclusion(scheme, profile, place, territories, relax_stage=relax_stage, relax_needs=relax_needs)
+            # A wider stage never brings a scheme for employers to a project that employs nobody yet.
+            young = profile.stade in ("idee", "creation") and profile.employeur is not True
+            relax = relax_stage and not (young and scheme["cible"].get("employeur"))
+            why_not = exclusion(scheme, profile, place, territories, relax_stage=relax, relax_needs=relax_needs)
             if why_not is not None:
                 exclusions.setdefault(scheme["id"], why_not)
                 continue
             exclusions.pop(scheme["id"], None)
             level = territory_level(scheme, place, territories)
             f = fit(scheme, profile, level)
-            near = LEVEL_ORDER.index(level) if is_local_service(scheme, f.needs) else 0
+            near = _distance(level) if is_local_service(scheme, f.needs) else 0
             candidates.append((scheme, level, f.score, near))
         if strict is None:
             strict = {s["id"] for s, *_ in candidates}

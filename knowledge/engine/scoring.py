@@ -43,10 +43,11 @@ def fit(scheme: Mapping, profile: Profile, level: str) -> Fit:
         result.score += 2.0  # the main actor the sources name for this need
     if result.stage:
         # A scheme made for one or two stages (a scale-up fund, an incubator) is their specialist.
-        result.score += 2.5 if len(cible.get("stades") or []) <= 2 else 2.0
+        stades = cible.get("stades") or []
+        result.score += 3.5 if len(stades) == 1 else 2.5 if len(stades) == 2 else 2.0
         result.criteria.append("stade")
     elif not cible.get("stades"):
-        result.score += 0.5
+        result.score += 1.0
     statuts = cible.get("statuts") or []
     if profile.statut and profile.statut in statuts:
         # A small bonus: a narrowly typed generic entry must not beat a local one (review E6); a scheme
@@ -60,7 +61,8 @@ def fit(scheme: Mapping, profile: Profile, level: str) -> Fit:
         result.score += 2.0
         result.criteria.append("public")
     elif set(cible.get("publics_prioritaires") or []) & set(profile.publics):
-        result.score += 1.5
+        # Made for few publics, the person's among them (farmers and the short-supply-chain plan).
+        result.score += 2.5 if len(cible["publics_prioritaires"]) <= 2 else 1.5
         result.criteria.append("public")
     if cible.get("employeur"):
         if profile.employeur:
@@ -76,7 +78,7 @@ def fit(scheme: Mapping, profile: Profile, level: str) -> Fit:
         result.criteria.append("test")
     if cible.get("innovation_sociale"):
         if profile.innovation_sociale:
-            result.score += 1.5
+            result.score += 3.0  # made for socially innovative projects: what the person said theirs is
             result.criteria.append("innovation")
         else:
             result.score -= 0.5
