@@ -276,7 +276,7 @@ def test_postgresql_load_search_and_handoff(expected_counts, catalogue):
     result = orient({"statut": "association", "employeur": True, "stade": "consolidation", "commune": "31395",
                      "besoins": ["accompagnement"]}, from_db, territories)
     assert result.ids[0] == "dla"
-    assert [r.id for r in result.recommandations if r.guichet][0] == "offre-ingenierie-porteurs-cd31"
+    assert [r.id for r in result.guichets][0] == "offre-ingenierie-porteurs-cd31"
 
     cli = run_cli("--database-url", url, "search", "--format", "json", "--statut", "sans_structure",
                   "--stade", "idee", "--lieu", "Blagnac", "--besoins", "accompagnement")
