@@ -86,6 +86,11 @@ NEGATION_AND_INTENTION = [
     ("nous sommes une association sans salarié", {"statut": "association", "employeur": False}),
     ("une association employeuse", {"statut": "association", "employeur": True}),
     ("pas mal de salariés, une quinzaine", {"employeur": True}),
+    ("notre association emploie 3 personnes", {"statut": "association", "employeur": True}),
+    ("on est une asso qui a deux salariés", {"statut": "association", "employeur": True}),
+    ("nous voulons employer deux personnes", {}),
+    # a structure that would take another legal form keeps its status
+    ("notre association voudrait passer en SCOP", {"statut": "association", "stade": "reprise"}),
     # needs: negated, or only the subject of the project
     ("on n'a pas besoin de local", {}),
     ("on ne cherche pas de financement", {}),
@@ -156,6 +161,42 @@ def test_a_job_seeker_testing_an_activity_plans_a_company_without_having_one(nlp
 def test_a_planned_cooperative_is_remembered_as_the_form_considered(nlp, territories):
     reading = read(nlp, territories, "on veut monter une SCOP à plusieurs")
     assert reading.slots["statut"] == "sans_structure" and reading.slots["forme_envisagee"] == "cooperative"
+
+
+@pytest.mark.parametrize("text,statut", [
+    ("je veux transformer mon association en SCIC", "association"),
+    ("notre association voudrait passer en SCOP", "association"),
+    ("nous sommes une entreprise et on réfléchit à devenir une coopérative", "entreprise"),
+])
+def test_a_structure_that_would_become_a_cooperative_keeps_its_status_and_the_form_considered(
+        nlp, territories, text, statut):
+    reading = read(nlp, territories, text)
+    assert reading.slots["statut"] == statut and reading.slots["forme_envisagee"] == "cooperative"
+
+
+@pytest.mark.parametrize("text", ["on est une asso qui a créé une SCIC l'an dernier",
+                                  "nous sommes une SARL, on ne veut pas devenir une association",
+                                  "la mairie souhaite entrer au capital d'une SCIC de son territoire"])
+def test_a_form_done_refused_or_of_another_body_is_not_considered(nlp, territories, text):
+    assert "forme_envisagee" not in read(nlp, territories, text).slots
+
+
+def test_a_new_status_forgets_the_form_once_considered_unless_it_says_it_again(nlp, territories):
+    known = {"statut": "sans_structure", "forme_envisagee": "cooperative"}
+    assert read(nlp, territories, "finalement on a créé une association", known=known).slots["forme_envisagee"] is None
+    assert "forme_envisagee" not in read(nlp, territories, "je suis seul pour l'instant", known=known).slots
+    again = read(nlp, territories, "on est une asso qui veut passer en SCOP", known=known)
+    assert again.slots["statut"] == "association" and "forme_envisagee" not in again.slots  # kept: still cooperative
+
+
+@pytest.mark.parametrize("text,flag", [
+    ("je touche le RSA, je voudrais tester avant de monter une entreprise", True),
+    ("on aimerait tester notre idée de traiteur", True),
+    ("je préfère me tester dans un cadre sécurisé", True),
+    ("je voudrais tester le chatbot", None),
+])
+def test_wanting_to_test_the_activity_is_the_test_of_activity(nlp, territories, text, flag):
+    assert read(nlp, territories, text).slots.get("test_activite") is flag
 
 
 ANSWERS = [

@@ -123,8 +123,11 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
         statut = "sans_structure"
     if statut:
         out["statut"] = statut
-    formes = [m.value for m in planned if m.value in FORMES]
-    if formes and (statut or known.get("statut")) == "sans_structure":
+    # The legal form planned: for a person without a structure, the one to create; for a structure, the
+    # one it would become (« passer en SCOP », a commune entering a SCIC): its network applies too.
+    current = statut or known.get("statut")
+    formes = [m.value for m in planned if m.value in FORMES and m.value != current]
+    if formes and current is not None:
         out["forme_envisagee"] = formes[-1]
     publics = [p for g in gives + planned_personas for p in g.get("publics", [])]
     if publics:
@@ -238,8 +241,11 @@ def read_message(parse: dict, requested: Optional[str], known: Optional[dict], t
         out.pop("employeur", None)
         if known.get("employeur") is not None:
             out["employeur"] = None
-    if statut is not None and statut != "sans_structure":
+    if statut is not None and out.get("forme_envisagee") == statut:
         out.pop("forme_envisagee", None)
+    if out.get("statut", known.get("statut")) != known.get("statut") and "forme_envisagee" not in out \
+            and known.get("forme_envisagee"):
+        out["forme_envisagee"] = None  # a new status: the form once considered may not hold any more
     other_words = any(k in out for k in ("statut", "stade", "besoins", "employeur"))
     place = {}
     if msg.payload or msg.intent in PLACE_INTENTS or requested == "commune":

@@ -240,6 +240,10 @@ class Syntax:
         h = self.head(start, end)
         if h is None:
             return False
+        span = self._span(start, end)
+        if any(self._lemma(j) in HIRE_VERBS and self.tokens[j].get("p") == "VERB"
+               and (self.tokens[j].get("m") or {}).get("VerbForm") == "Fin" and not self.wished_by[j] for j in span):
+            return False  # « notre asso emploie 3 personnes »: staff today
         parent = self.tokens[h]["h"]
         return self._lemma(parent) in HIRE_VERBS or any(self._lemma(j) in HIRE_VERBS for j in range(max(0, h - 4), h))
 
@@ -304,6 +308,17 @@ class Syntax:
         low = self._low(s)
         if low in SELF_PRONOUNS:
             return True
+        verb = self.tokens[s]["h"]
+        if low == "qui" and self._dep(verb) == "acl:relcl" and self.tokens[verb]["h"] != verb:
+            # « on est une asso qui veut passer en SCOP », « notre asso qui a deux salariés »: the
+            # writer's structure when its antecedent is.
+            antecedent = self.tokens[verb]["h"]
+            if any(self._low(c) in FIRST_POSSESSIVES for c in self.children[antecedent]):
+                return True
+            if any(self._dep(c) == "cop" for c in self.children[antecedent]):
+                subject = self._subject(antecedent)
+                return subject is not None and subject != s and self._low(subject) in SELF_PRONOUNS
+            return False
         if low == "il" and (self._dep(s) == "expl:subj" or self._lemma(self.tokens[s]["h"]) in IMPERSONAL):
             return True  # « il nous faudrait un local »
         if self.tokens[s].get("p") not in ("NOUN", "PROPN", "PRON"):

@@ -25,7 +25,7 @@ class Profile:
     secteur: str | None = None
     innovation_sociale: bool | None = None
     publics: tuple[str, ...] = ()
-    forme_envisagee: str | None = None  # the legal form a person without a structure considers
+    forme_envisagee: str | None = None  # the legal form to create, or that a structure would take
     test_activite: bool | None = None   # wants to test an activity before creating a structure
 
     def as_contract(self) -> dict[str, Any]:
@@ -127,8 +127,8 @@ def clean_profile(raw: Mapping[str, Any] | Profile | None) -> tuple[Profile, lis
         employeur = None
     if statut == "collectivite" and stade == "reprise":
         stade = None
-    if statut not in (None, "sans_structure"):
-        forme = None
+    if forme == statut:
+        forme = None  # a form considered is a change: an association does not « become » one
     return Profile(statut, employeur, stade, commune, departement, besoins, secteur, innovation,
                    publics, forme, test), notes
 

@@ -119,7 +119,10 @@ def status_fits(scheme: Mapping, profile: Profile) -> Exclusion | None:
     if forme and profile.statut not in (None, forme) and profile.forme_envisagee != forme \
             and not (forme == "cooperative" and profile.stade == "reprise"):
         return Exclusion(Code.FORME, refs_of(cible), {"forme": forme})
-    if profile.statut and statuts and profile.statut not in statuts:
+    # The network of a legal form is the entry point of a structure that would take it (an
+    # association becoming a SCIC asks the URSCOP), whatever its status today.
+    becomes = bool(forme) and profile.forme_envisagee == forme and bool(scheme.get("point_entree"))
+    if profile.statut and statuts and profile.statut not in statuts and not becomes:
         return Exclusion(Code.STATUT, refs_of(cible), {"statuts": list(statuts)})
     # Local authorities are a public of their own: only schemes that name them apply.
     if profile.statut == "collectivite" and not statuts:
