@@ -89,6 +89,22 @@ def test_a_national_network_gives_way_to_its_member_in_occitanie(catalogue, terr
     assert [r.id for r in lyon.guichets][0] == "cress"
 
 
+
+@pytest.mark.parametrize("statut,commune,network", [("association", "31555", "urscop-occitanie"),
+                                                     ("entreprise", "69123", "urscop"),
+                                                     ("collectivite", "31451", "urscop-occitanie")])
+def test_a_structure_that_would_become_a_cooperative_meets_the_cooperative_network(
+        catalogue, territories, statut, commune, network):
+    profile = {"statut": statut, "stade": "developpement", "commune": commune, "besoins": ["accompagnement"]}
+    if statut != "collectivite":
+        profile["employeur"] = True
+    becoming = orient({**profile, "forme_envisagee": "cooperative"}, catalogue, territories)
+    staying = orient(profile, catalogue, territories)
+    assert becoming.shown[0].id == network
+    assert network not in [r.id for r in staying.shown]
+    # the form considered opens the network, not the tools reserved to existing cooperatives
+    assert not {"socoden", "sofiscop"} & set(becoming.ids) - set(staying.ids)
+
 def test_the_persons_order_of_needs_counts_and_every_need_is_answered(catalogue, territories):
     base = {"statut": "association", "employeur": True, "stade": "developpement", "commune": "31555"}
     one = orient({**base, "besoins": ["financement", "accompagnement"]}, catalogue, territories)
