@@ -47,6 +47,16 @@ def test_restart_forgets_everything(chat):
     assert chat.slots()["statut"] is None
 
 
+
+@pytest.mark.parametrize("answer", ["je démarre", "je commence à peine"])
+def test_a_stage_answer_never_restarts_the_conversation(chat, answer):
+    chat.say("je suis demandeur d'emploi à Perpignan, je voudrais monter un food truck solidaire")
+    assert chat.slots()["statut"] == "sans_structure"
+    text = chat.texts(answer)
+    assert "on recommence" not in text
+    slots = chat.slots()
+    assert slots["statut"] == "sans_structure" and slots["commune"] == "66136"
+
 def test_profile_questions_follow_in_order(chat):
     chat.say("Bonjour")
     chat.say("nous sommes une association")

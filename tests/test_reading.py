@@ -39,6 +39,8 @@ NEGATION_AND_INTENTION = [
     ("ni asso ni entreprise pour le moment", {"statut": "sans_structure"}),
     ("je ne veux pas créer d'entreprise tout de suite", {"statut": "sans_structure"}),
     ("sans passer par une association, c'est possible ?", {"statut": "sans_structure"}),
+    ("je ne suis pas en société", {}),
+    ("on n'a pas de salarié dans l'association", {"employeur": False}),
     ("nous n'avons créé aucune structure", {"statut": "sans_structure"}),
     ("rien de créé, pas de SIRET", {"statut": "sans_structure"}),
     ("on n'est pas encore immatriculés", {"statut": "sans_structure"}),
@@ -189,6 +191,27 @@ def test_a_new_status_forgets_the_form_once_considered_unless_it_says_it_again(n
     assert again.slots["statut"] == "association" and "forme_envisagee" not in again.slots  # kept: still cooperative
 
 
+@pytest.mark.parametrize("text", ["je suis agent de développement à la communauté de communes du Lauragais",
+                                  "je travaille comme chargée de mission à la mairie de Muret"])
+def test_a_role_in_a_local_authority_says_the_status(nlp, territories, text):
+    assert read(nlp, territories, text).slots["statut"] == "collectivite"
+
+
+@pytest.mark.parametrize("text", ["le bar du bourg va fermer, on voudrait le reprendre à plusieurs, peut-être en SCIC",
+                                  "éventuellement une association, on ne sait pas encore"])
+def test_a_possible_form_is_not_the_status(nlp, territories, text):
+    reading = read(nlp, territories, text, known={"statut": "sans_structure"})
+    assert "statut" not in reading.slots
+
+
+@pytest.mark.parametrize("text,known", [
+    ("ah non pardon, je n'ai pas encore créé ma micro-entreprise, je suis toujours salariée ailleurs", "entreprise"),
+    ("en fait on n'a pas encore créé l'association", "association")])
+def test_saying_the_structure_is_not_created_yet_corrects_the_status(nlp, territories, text, known):
+    reading = read(nlp, territories, text, requested="stade", known={"statut": known})
+    assert reading.slots["statut"] == "sans_structure" and reading.corrections["statut"] == "sans_structure"
+
+
 @pytest.mark.parametrize("text,flag", [
     ("je touche le RSA, je voudrais tester avant de monter une entreprise", True),
     ("on aimerait tester notre idée de traiteur", True),
@@ -288,3 +311,12 @@ def test_without_a_parse_every_word_is_a_plain_fact(territories):
     reading = read_message({"text": "nous sommes une association à Muret", "intent": {"name": "inform"}},
                            None, {}, territories)
     assert profile(reading) == {"statut": "association", "commune": "31395", "departement": "31"}
+
+
+@pytest.mark.parametrize("text,restart", [
+    ("on recommence depuis le début", True), ("je veux repartir de zéro", True), ("nouvelle demande", True),
+    ("efface tout", True), ("/restart", True), ("je démarre", False), ("on redémarre", True),
+    ("au début du projet on était trois", False), ("je commence tout juste", False)])
+def test_a_restart_must_be_asked_for_in_words(text, restart):
+    from components.intent_guard import asks_to_restart
+    assert asks_to_restart(text) is restart

@@ -107,7 +107,10 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     personas = [m for m in msg.of("persona", "mots") if msg.fact(m)]
     planned = [m for m in msg.of("statut", "mots") if msg.syntax.intended(m.start, m.end)
                and not msg.syntax.negated(m.start, m.end) and not msg.syntax.other_subject(m.start, m.end)]
-    no_structure = any(msg.syntax.negated_structure(m.start, m.end) for m in msg.of("statut", "mots"))
+    not_created = [m for m in msg.of("statut", "mots") if msg.syntax.negated_structure(m.start, m.end)]
+    no_structure = bool(not_created)
+    # « je n'ai pas encore créé ma micro-entreprise » corrects a status said before.
+    undoes_known = any(m.value == known.get("statut") for m in not_created)
     gives = [vocabulary().personas[m.value] for m in personas]
     if known.get("statut") and not facts:
         gives = [{k: v for k, v in g.items() if k != "statut"} for g in gives]  # a persona does not undo a status
@@ -119,7 +122,8 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     # A plan says there is no structure yet when the writer plans it (« on veut monter une SCOP »), not a
     # fragment (« SCOP en cours de création »).
     planned_by_self = [m for m in planned if msg.syntax.said_of_self(m.start, m.end) or not msg.syntax.ok]
-    if statut is None and (no_structure or planned_by_self) and (known.get("statut") is None or msg.answering("statut")):
+    if statut is None and (no_structure or planned_by_self) and (known.get("statut") is None or msg.answering("statut")
+                                                                 or undoes_known):
         statut = "sans_structure"
     if statut:
         out["statut"] = statut

@@ -59,6 +59,7 @@ MEMBER_NOUNS = {"salarié", "salariée", "membre", "président", "présidente", 
                 "chargée", "secrétaire", "salariés", "bénévoles", "associé", "associée", "coopérateur",
                 "sociétaire", "élu", "élue", "maire", "agent", "agente", "dirigeant", "dirigeante",
                 "administrateur", "administratrice", "animateur", "animatrice"}
+HYPOTHETICAL = {"peut-être", "peut-etre", "éventuellement", "eventuellement", "probablement", "potentiellement"}
 FORM_NOUNS = {"statut", "forme", "structure", "régime", "cadre", "modèle", "type"}
 SELF_PREPOSITIONS = {"en", "sous"}
 MEMBER_VERBS = {"travailler", "bosser", "être", "exercer", "œuvrer", "militer", "s'engager"}
@@ -154,6 +155,9 @@ class Syntax:
                 root = self.tokens[i]["h"] if self.tokens[i]["h"] != i else i
                 while self.tokens[root].get("p") == "ADV" and self.tokens[root]["h"] != root:
                     root = self.tokens[root]["h"]  # « pas encore monté »: « pas » hangs on « encore »
+                if self.tokens[root].get("p") == "AUX" and self._dep(root).startswith(("cop", "aux")) \
+                        and self.tokens[root]["h"] != root:
+                    root = self.tokens[root]["h"]  # « je ne suis pas en société »: the predicate is negated
                 roots = [root]
                 before = words[max(0, i - 5):i]
                 if word in ("aucun", "aucune", "rien", "personne") and ("ne" in before or "n'" in before):
@@ -220,7 +224,13 @@ class Syntax:
         h = self.head(start, end)
         if h is None:
             return False
-        return bool(self.intended_by[h] - self._span(start, end)) or self._after_create_word(h)
+        return bool(self.intended_by[h] - self._span(start, end)) or self._after_create_word(h) \
+            or self._hypothetical_before(h)
+
+    def _hypothetical_before(self, h: int) -> bool:
+        """« peut-être en SCIC », « éventuellement une asso »: a possibility, not what the structure is."""
+        words = [self._low(j) for j in range(max(0, h - 4), h)]
+        return any(w in HYPOTHETICAL for w in words) or "pourquoi pas" in " ".join(words)
 
     def said_of_self(self, start: int, end: int) -> bool:
         """The clause of the words has the writer as its subject (« je suis », « on est », « nous avons »),
@@ -283,6 +293,8 @@ class Syntax:
         h = self.head(start, end)
         if h is None or not self.negated(start, end):
             return False
+        if any(self._dep(c) == "case" and self._lemma(c) in ("dans", "chez", "à", "pour", "avec", "auprès") for c in self.children[h]):
+            return False  # « pas de salarié dans l'association »: the structure is where, not what is missing
         roots = {self.negation_root.get(i) for i in self.negated_by[h] - self._span(start, end)}
         node = h
         for _ in range(8):
@@ -346,13 +358,13 @@ class Syntax:
         span = self._span(start, end)
         if (dep.startswith("nmod") or dep == "obl:mod") and self.tokens[head].get("p") in ("NOUN", "PROPN") and head not in span \
                 and any(self._dep(c) == "case" for c in self.children[node]) \
-                and self._folded_lemma(head) not in FORM_NOUNS_F | MEMBER_NOUNS_F:
+                and not self._of_member_noun(head):
             return True  # « des jeunes au RSA »: the words describe another noun
         cases = [self._lemma(c) for c in self.children[node] if self._dep(c) in ("case", "mark") and c not in span]
         if (dep.startswith("nmod") or dep.startswith("obl")) and cases:
             if cases[0] in SELF_PREPOSITIONS or (dep == "obl:arg" and self._lemma(head) in CREATE_VERBS):
                 return False
-            if self._folded_lemma(head) in FORM_NOUNS_F or self._folded_lemma(head) in MEMBER_NOUNS_F:
+            if self._of_member_noun(head):
                 return False
             if self._lemma(head) in MEMBER_VERBS and cases[0] in ("dans", "pour", "chez"):
                 return False
@@ -375,6 +387,20 @@ class Syntax:
             return subject is not None and not self._is_self_subject(subject)
         subject = self._subject(node)
         return subject is not None and not self._is_self_subject(subject)
+
+    def _of_member_noun(self, head: int) -> bool:
+        """« agent de développement à la communauté de communes »: the noun, or the noun it qualifies,
+        says the writer's role in the structure or its form."""
+        for _ in range(2):
+            # the word as written too: the parser takes « agent » in « je suis agent » for a verb
+            if {self._folded_lemma(head), fold_word(self._low(head))} & (FORM_NOUNS_F | MEMBER_NOUNS_F):
+                return True
+            parent = self.tokens[head]["h"]
+            if parent == head or self.tokens[parent].get("p") not in ("NOUN", "PROPN") \
+                    or not self._dep(head).startswith("nmod"):
+                return False
+            head = parent
+        return False
 
     def _folded_lemma(self, i: int) -> str:
         return fold_word(self._lemma(i))
