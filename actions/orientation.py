@@ -17,6 +17,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import replies
 from actions.knowledge_client import get_client
+from actions.read import answered_as_a_question
 from actions.tracker import entity_values, latest_text, profile_from_tracker
 from knowledge.vocabulary import fold
 
@@ -127,6 +128,8 @@ class SchemeFollowUp(Action):
         return self.action_name
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if answered_as_a_question(tracker):
+            return []
         client = get_client()
         scheme_id = target_scheme(tracker)
         scheme = client.scheme(scheme_id) if scheme_id else None

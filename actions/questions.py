@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 from actions import replies
 from actions.knowledge_client import get_client
 from actions.orientation import MORE, find_scheme_in_text, target_scheme
-from actions.read import pending_events
+from actions.read import answered_as_a_question, pending_events
 from actions.tracker import latest_intent, latest_text, profile_from_tracker
 from actions.wording import say
 
@@ -36,6 +36,8 @@ class ActionAnswerQuestion(Action):
         return "action_answer_question"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if answered_as_a_question(tracker):
+            return []
         client = get_client()
         text = latest_text(tracker)
         shown = tracker.get_slot("recommandations") or []
@@ -73,6 +75,8 @@ class ActionWhyNot(Action):
         return "action_why_not"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if answered_as_a_question(tracker):
+            return []
         client = get_client()
         scheme_id = target_scheme(tracker, fallback=False)
         scheme = client.scheme(scheme_id) if scheme_id else None
@@ -125,4 +129,20 @@ class ActionYesNo(Action):
         if offer and latest_intent(tracker) == "affirm":
             return [FollowupAction(OFFERS[offer])]
         dispatcher.utter_message(response="utter_anything_else")
+        return []
+
+
+class ActionDigression(Action):
+    """Off-topic or feedback during the questions: its short answer, unless the message was in fact
+    the answer to the question asked (« me faire connaître et trouver des points de vente »)."""
+
+    RESPONSES = {"out_of_scope": "utter_out_of_scope", "feedback": "utter_feedback_thanks"}
+
+    def name(self) -> Text:
+        return "action_digression"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        if answered_as_a_question(tracker):
+            return []
+        dispatcher.utter_message(response=self.RESPONSES.get(latest_intent(tracker), "utter_out_of_scope"))
         return []

@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 
 from actions import handoff
 from actions.knowledge_client import get_client
-from actions.reading import read_message
+from actions.reading import looks_like_question, read_message
 from actions.tracker import latest_intent, latest_parse, latest_text
 from actions.wording import value_label
 
@@ -30,6 +30,8 @@ PROFILE_QUESTIONS = ("statut", "stade", "commune", "besoins", "employeur")
 # the facts they carry wait in ``lecture_en_attente`` so that the form does not swallow the question.
 QUESTION_INTENTS = {"ask_definition", "ask_conditions", "ask_why_not", "ask_contact", "ask_details", "ask_more",
                     "bot_challenge", "ask_capabilities", "ask_human"}
+# Intents an answer is sometimes taken for: read again as an answer when it does not look like a question.
+MISTAKEN_FOR = QUESTION_INTENTS - {"bot_challenge", "ask_capabilities", "ask_human"} | {"out_of_scope", "feedback"}
 MAX_FAILURES = 2
 MAX_UNKNOWN = 2
 ACKNOWLEDGED = ("statut", "stade", "employeur", "commune", "departement")
@@ -63,8 +65,19 @@ def bookkeeping(reading, requested: str | None, tracker: Tracker) -> Dict[str, A
     out["inconnus"] = float(unknowns)
     if skipped != list(tracker.get_slot("questions_passees") or []):
         out["questions_passees"] = list(dict.fromkeys(skipped))
-    out["derniere_lecture"] = {"question": requested, "etat": state}
+    out["derniere_lecture"] = {"question": requested, "etat": state,
+                               "message": (tracker.latest_message or {}).get("message_id")}
     return out
+
+
+def answered_as_a_question(tracker: Tracker) -> bool:
+    """This message, classified as a question during the profile form, was read as the answer to the
+    question asked: the question's own rule then says nothing and the form goes on."""
+    last = tracker.get_slot("derniere_lecture") or {}
+    return bool((tracker.active_loop or {}).get("name") == "profil_form" and isinstance(last, dict)
+                and last.get("etat") == "answered" and last.get("message")
+                and last.get("message") == (tracker.latest_message or {}).get("message_id")
+                and latest_intent(tracker) in MISTAKEN_FOR)
 
 
 class ActionReadMessage(Action):
@@ -80,8 +93,14 @@ class ActionReadMessage(Action):
         if loop != "profil_form" or requested not in PROFILE_QUESTIONS:
             requested = None
         known = {name: tracker.get_slot(name) for name in READ_SLOTS}
-        reading = read_message(latest_parse(tracker), requested, known, get_client().territories)
+        parse = latest_parse(tracker)
+        reading = read_message(parse, requested, known, get_client().territories)
         intent = latest_intent(tracker)
+        if loop == "profil_form" and intent in MISTAKEN_FOR and requested and not looks_like_question(parse["text"]):
+            # Classified as a question but said as an answer: read as one (the question rule then stays quiet).
+            as_answer = read_message({**parse, "intent": {"name": "inform"}}, requested, known, get_client().territories)
+            if as_answer.answered:
+                reading, intent = as_answer, "inform"
         if loop == "profil_form" and intent in QUESTION_INTENTS:
             return [SlotSet("lecture_en_attente", reading.slots or None)] if reading.slots else []
         events = [SlotSet(k, v) for k, v in reading.slots.items()]

@@ -34,7 +34,8 @@ def make_tracker(slots=None, text="", intent="inform", entities=None, requested=
                  sender="test-user", new_slots=None):
     """A tracker as Rasa sends it: ``new_slots`` are the values this message set (trailing SlotSet events)."""
     values = {"requested_slot": requested, "echecs_profil": 0.0, **(slots or {}), **(new_slots or {})}
-    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or []}
+    latest = {"text": text, "intent": {"name": intent, "confidence": 1.0}, "entities": entities or [],
+              "message_id": "m-latest"}
     events = [{"event": "slot", "name": k, "value": v} for k, v in (slots or {}).items()]
     events += [{"event": "user", "text": text, "parse_data": latest}]
     events += [{"event": "slot", "name": k, "value": v} for k, v in (new_slots or {}).items()]
@@ -64,7 +65,42 @@ def test_a_short_answer_fills_the_question_asked_and_resets_the_failures():
     _msgs, events = read_turn("asso", slots={"echecs_profil": 1.0})
     slots = slots_of(events)
     assert slots["statut"] == "association" and slots["echecs_profil"] == 0.0
-    assert slots["derniere_lecture"] == {"question": "statut", "etat": "answered"}
+    assert slots["derniere_lecture"] == {"question": "statut", "etat": "answered", "message": "m-latest"}
+
+
+def test_an_answer_the_classifier_took_for_a_question_fills_the_slot_and_the_question_rule_stays_quiet():
+    text = "être accompagné pour voir si c'est faisable"
+    _msgs, events = read_turn(text, requested="besoins", intent="ask_conditions", slots={"statut": "sans_structure"})
+    slots = slots_of(events)
+    assert slots["besoins"] == ["accompagnement"] and slots["derniere_lecture"]["etat"] == "answered"
+    assert "lecture_en_attente" not in slots
+    after = make_tracker(slots={"statut": "sans_structure"}, new_slots=slots, text=text, intent="ask_conditions",
+                         requested="besoins")
+    for action in (questions.ActionAnswerQuestion(), questions.ActionWhyNot(), orientation.ActionSchemeDetails()):
+        assert run(action, after) == ([], [])
+
+
+@pytest.mark.parametrize("intent,response", [("feedback", "utter_feedback_thanks"), ("out_of_scope", "utter_out_of_scope")])
+def test_a_digression_gets_its_answer_unless_it_answered_the_question(intent, response):
+    text = "me faire connaître et trouver des points de vente"
+    _msgs, events = read_turn(text, requested="besoins", intent=intent, slots={"statut": "entreprise"})
+    slots = slots_of(events)
+    assert slots["besoins"] == ["reseau", "marches"] or slots["besoins"] == ["marches", "reseau"]
+    answered = make_tracker(slots={"statut": "entreprise"}, new_slots=slots, text=text, intent=intent, requested="besoins")
+    assert run(questions.ActionDigression(), answered) == ([], [])
+    off_topic = make_tracker(text="il fait beau aujourd'hui", intent=intent, requested="besoins")
+    messages, _ = run(questions.ActionDigression(), off_topic)
+    assert [m["response"] for m in messages] == [response]
+
+
+def test_a_real_question_during_the_form_is_answered():
+    text = "c'est quoi une SCIC ?"
+    _msgs, events = read_turn(text, requested="besoins", intent="ask_definition", slots={"stade": "idee"})
+    assert "besoins" not in slots_of(events) and "derniere_lecture" not in slots_of(events)
+    messages, _ = run(questions.ActionAnswerQuestion(),
+                      make_tracker(slots={"stade": "idee", "lecture_en_attente": {"statut": "association"}},
+                                   text=text, intent="ask_definition", requested="besoins"))
+    assert messages and "coopérative" in messages[0]["text"].lower()
 
 
 def test_several_facts_and_a_place_found_by_the_knowledge_base():

@@ -57,6 +57,17 @@ def test_a_stage_answer_never_restarts_the_conversation(chat, answer):
     slots = chat.slots()
     assert slots["statut"] == "sans_structure" and slots["commune"] == "66136"
 
+
+@pytest.mark.parametrize("answer,needs", [("me faire connaître et trouver des points de vente", {"reseau", "marches"}),
+                                          ("être accompagné pour voir si c'est faisable", {"accompagnement"})])
+def test_an_answer_to_the_needs_question_is_taken_whatever_the_classifier_thought(chat, answer, needs):
+    chat.say("je suis auto-entrepreneur depuis 6 mois à L'Isle-Jourdain")
+    chat.say("développement")
+    assert chat.slots()["requested_slot"] == "besoins"
+    text = chat.texts(answer)
+    assert "Merci pour votre retour" not in text and "De quel dispositif parlez-vous" not in text
+    assert set(chat.slots()["besoins"]) == needs
+
 def test_profile_questions_follow_in_order(chat):
     chat.say("Bonjour")
     chat.say("nous sommes une association")

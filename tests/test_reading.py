@@ -320,3 +320,13 @@ def test_without_a_parse_every_word_is_a_plain_fact(territories):
 def test_a_restart_must_be_asked_for_in_words(text, restart):
     from components.intent_guard import asks_to_restart
     assert asks_to_restart(text) is restart
+
+
+@pytest.mark.parametrize("text,question", [
+    ("c'est quoi une SCIC", True), ("quel montant pour le fonds ?", True), ("Combien ça coûte", True),
+    ("y a-t-il une aide pour les asso", True), ("et le DLA", True),
+    ("être accompagné pour voir si c'est faisable", False), ("un local et des conseils", False),
+    ("je voudrais savoir si c'est possible de créer une SCOP à deux", False)])
+def test_the_form_of_a_question(text, question):
+    from actions.reading import looks_like_question
+    assert looks_like_question(text) is question

@@ -35,6 +35,20 @@ QUESTION_INTENTS = {"ask_definition", "ask_conditions", "ask_why_not", "ask_deta
 PLACE_INTENTS = STATEMENT_INTENTS | {"ask_definition", "greet"}
 
 
+QUESTION_STARTS = ("c est quoi", "qu est ce", "quel", "quelle", "comment", "combien", "pourquoi", "est ce",
+                   "ou ", "qui ", "quand", "peut on", "puis je", "pouvez vous", "peux tu", "y a t il", "existe t il",
+                   "a quoi", "que ", "quoi", "ca coute", "faut il", "dois je", "ai je", "suis je", "c est combien",
+                   "et le ", "et la ", "et les ", "et pour", "et si", "dites moi", "expliquez", "explique")
+
+
+def looks_like_question(text: str) -> bool:
+    """The form of a question (a question mark, an interrogative start), whatever the classifier said:
+    « être accompagné pour voir si c'est faisable », given to « De quoi avez-vous besoin ? », is an answer."""
+    folded = fold(text).strip()
+    return text.rstrip().endswith("?") or folded.startswith(QUESTION_STARTS) or " t il " in f" {folded} " \
+        or " t elle " in f" {folded} "
+
+
 @dataclass
 class Reading:
     """What one message says: slot updates, and how it relates to the question asked."""
@@ -273,4 +287,4 @@ def read_message(parse: dict, requested: Optional[str], known: Optional[dict], t
     return reading
 
 
-__all__ = ["Reading", "read_message", "PROFILE_SLOTS", "EMPLOYER_STATUTS"]
+__all__ = ["Reading", "read_message", "looks_like_question", "PROFILE_SLOTS", "EMPLOYER_STATUTS"]

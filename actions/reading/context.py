@@ -69,7 +69,10 @@ SERVICE_VERBS = {"accompagner", "former", "financer", "conseiller", "aider", "so
                  "communiquer", "animer", "fédérer", "vendre", "réseauter"}
 BENEFICIARY_VERBS = {"accompagner", "aider", "employer", "accueillir", "former", "recruter", "embaucher",
                      "servir", "soutenir", "insérer", "orienter", "conseiller", "loger", "héberger",
-                     "cibler", "viser", "toucher", "sensibiliser", "mobiliser", "fédérer", "réunir"}
+                     "cibler", "viser", "toucher", "sensibiliser", "mobiliser", "fédérer", "réunir",
+                     # partners the project would involve: « associer la commune », « solliciter la mairie »
+                     "associer", "impliquer", "solliciter", "contacter", "démarcher", "convaincre",
+                     "rencontrer", "inviter", "intégrer", "interpeller", "consulter"}
 
 
 class Syntax:
