@@ -91,6 +91,12 @@ NEGATION_AND_INTENTION = [
     ("notre association emploie 3 personnes", {"statut": "association", "employeur": True}),
     ("on est une asso qui a deux salariés", {"statut": "association", "employeur": True}),
     ("nous voulons employer deux personnes", {}),
+    ("je voudrais transmettre l'entreprise à mes salariés sous forme de SCOP",
+     {"statut": "entreprise", "stade": "reprise", "employeur": True}),
+    # years of existence, and jobs to save
+    ("ça fait 5 ans qu'on existe", {"stade": "developpement"}),
+    ("on a commencé il y a 3 mois", {"stade": "creation"}),
+    ("il faut consolider nos emplois", {"stade": "consolidation", "besoins": ["emploi"]}),
     # a structure that would take another legal form keeps its status
     ("notre association voudrait passer en SCOP", {"statut": "association", "stade": "reprise"}),
     # needs: negated, or only the subject of the project

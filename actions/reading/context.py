@@ -187,7 +187,7 @@ class Syntax:
                     if lemma == "faire" and self._lemma(c) == "partie":
                         continue  # « je fais partie d'une asso »: a member, not a plan
                     if lemma in CHANGE_VERBS and lemma != "devenir" and not (self._dep(c) == "xcomp" or any(
-                            self._low(g) == "en" for g in self.children[c])):
+                            self._low(g) in ("en", "sous") for g in self.children[c])):  # « sous forme de SCOP »
                         continue
                     for j in self.scope(c):
                         self.intended_by[j].add(i)
