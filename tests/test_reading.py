@@ -40,6 +40,8 @@ NEGATION_AND_INTENTION = [
     ("je ne veux pas créer d'entreprise tout de suite", {"statut": "sans_structure"}),
     ("sans passer par une association, c'est possible ?", {"statut": "sans_structure"}),
     ("je ne suis pas en société", {}),
+    ("la mairie ne veut pas être sociétaire d'une SCIC", {"statut": "collectivite"}),
+    ("une asso qui n'emploie personne", {"statut": "association", "employeur": False}),
     ("on n'a pas de salarié dans l'association", {"employeur": False}),
     ("nous n'avons créé aucune structure", {"statut": "sans_structure"}),
     ("rien de créé, pas de SIRET", {"statut": "sans_structure"}),
@@ -130,6 +132,10 @@ def test_negations_intentions_and_scopes(nlp, territories, text, expected):
 
 
 PERSONAS = [
+    ("nous sommes une association d'insertion, 14 salariés en parcours et 3 permanents",
+     {"statut": "association", "employeur": True}, ["siae"]),
+    ("on voudrait mutualiser un poste de comptable entre nos associations",
+     {"statut": "association", "besoins": ["emploi"]}, ["groupements_employeurs"]),
     ("je suis demandeur d'emploi", {"statut": "sans_structure"}, ["demandeurs_emploi"]),
     ("je suis au RSA depuis un an", {"statut": "sans_structure"}, ["allocataires_rsa"]),
     ("étudiante en master ESS", {"statut": "sans_structure"}, ["jeunes", "etudiants"]),
@@ -175,6 +181,8 @@ def test_a_planned_cooperative_is_remembered_as_the_form_considered(nlp, territo
     ("je veux transformer mon association en SCIC", "association"),
     ("notre association voudrait passer en SCOP", "association"),
     ("nous sommes une entreprise et on réfléchit à devenir une coopérative", "entreprise"),
+    ("conseillère municipale, on réfléchit à entrer au capital d'une SCIC", "collectivite"),
+    ("notre association voudrait devenir sociétaire de la SCIC du quartier", "association"),
 ])
 def test_a_structure_that_would_become_a_cooperative_keeps_its_status_and_the_form_considered(
         nlp, territories, text, statut):
@@ -184,7 +192,7 @@ def test_a_structure_that_would_become_a_cooperative_keeps_its_status_and_the_fo
 
 @pytest.mark.parametrize("text", ["on est une asso qui a créé une SCIC l'an dernier",
                                   "nous sommes une SARL, on ne veut pas devenir une association",
-                                  "la mairie souhaite entrer au capital d'une SCIC de son territoire"])
+                                  "la mairie ne veut pas être sociétaire d'une SCIC"])
 def test_a_form_done_refused_or_of_another_body_is_not_considered(nlp, territories, text):
     assert "forme_envisagee" not in read(nlp, territories, text).slots
 

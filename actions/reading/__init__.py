@@ -12,6 +12,7 @@ Values are always canonical (knowledge/values.py); nothing else reaches a slot.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
@@ -24,6 +25,7 @@ PROFILE_SLOTS = ("statut", "stade", "commune", "departement", "besoins", "employ
 # When two stages are named, the one that says most about today wins (« créée en 2019, on veut
 # se développer » is in development; « une idée de création » is an idea).
 STAGE_PRIORITY = ("reprise", "changement_echelle", "consolidation", "developpement", "idee", "creation")
+JOINS = re.compile(r"\b(capital|societaire|parts?|actionnaire|associee?s?) (d|de|dans|au sein d|au sein de) (une|la|l)? ?$")
 ADD_WORDS = ("aussi", "egalement", "en plus", "et aussi", "de plus", "ainsi que")
 # In a question about something else the words are its topic (« c'est quoi une couveuse ? » asks for no
 # accompaniment, « il fait beau à Toulouse ? » gives no place): needs only in statements and answers,
@@ -147,6 +149,10 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     formes = [m.value for m in planned if m.value in FORMES and m.value != current]
     if formes and current is not None:
         out["forme_envisagee"] = formes[-1]
+    elif current not in (None, "cooperative") and any(
+            not msg.syntax.negated(m.start, m.end) and JOINS.search(fold(msg.text[max(0, m.start - 40):m.start]))
+            for m in msg.of("statut", "mots") if m.value == "cooperative"):
+        out["forme_envisagee"] = "cooperative"  # « entrer au capital d'une SCIC »: a member of a cooperative to be
     publics = [p for g in gives + planned_personas for p in g.get("publics", [])]
     if publics:
         merged = list(known.get("publics") or []) + publics

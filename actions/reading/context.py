@@ -170,6 +170,9 @@ class Syntax:
                 for r in roots:
                     self.negation_root[i] = r
                     scope = self.scope(r) if self.tokens[r].get("p") != "NOUN" else self._noun_phrase(r)
+                    for c in self.children[r]:
+                        if self._dep(c).startswith("nsubj") and c != i and word not in ("aucun", "aucune", "personne", "rien", "nul"):
+                            scope -= self.scope(c)  # « la mairie ne veut pas… »: the subject is not negated
                     for j in scope:
                         if not self._boundary_between(i, j):
                             self.negated_by[j].add(i)
@@ -328,8 +331,9 @@ class Syntax:
             # « on est une asso qui veut passer en SCOP », « notre asso qui a deux salariés »: the
             # writer's structure when its antecedent is.
             antecedent = self.tokens[verb]["h"]
-            if any(self._low(c) in FIRST_POSSESSIVES for c in self.children[antecedent]):
-                return True
+            if any(self._low(c) in FIRST_POSSESSIVES for c in self.children[antecedent]) \
+                    or self.tokens[antecedent]["h"] == antecedent:
+                return True  # « notre asso qui… », or a fragment: « une asso qui n'emploie personne »
             if any(self._dep(c) == "cop" for c in self.children[antecedent]):
                 subject = self._subject(antecedent)
                 return subject is not None and subject != s and self._low(subject) in SELF_PRONOUNS
