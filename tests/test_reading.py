@@ -134,6 +134,7 @@ def test_negations_intentions_and_scopes(nlp, territories, text, expected):
 PERSONAS = [
     ("nous sommes une association d'insertion, 14 salariés en parcours et 3 permanents",
      {"statut": "association", "employeur": True}, ["siae"]),
+    ("entreprise d'insertion dans la logistique, 20 salariés en parcours", {"statut": "entreprise", "employeur": True}, ["siae"]),
     ("on voudrait mutualiser un poste de comptable entre nos associations",
      {"statut": "association", "besoins": ["emploi"]}, ["groupements_employeurs"]),
     ("je suis demandeur d'emploi", {"statut": "sans_structure"}, ["demandeurs_emploi"]),
