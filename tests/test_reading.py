@@ -239,6 +239,13 @@ def test_wanting_to_test_the_activity_is_the_test_of_activity(nlp, territories, 
 
 ANSWERS = [
     # (question asked, answer, intent, expected profile)
+    ("stade", "c'est encore dans ma tête", "inform", {"stade": "idee"}),
+    ("stade", "rien n'est lancé", "inform", {"stade": "idee"}),
+    ("stade", "on rédige les statuts", "inform", {"stade": "creation"}),
+    ("stade", "on vient d'avoir le numéro SIRET", "inform", {"stade": "creation"}),
+    ("stade", "on tourne depuis des années", "inform", {"stade": "developpement"}),
+    ("stade", "10 ans d'existence", "inform", {"stade": "developpement"}),
+    ("stade", "on a du mal à payer les salaires", "inform", {"stade": "consolidation"}),
     ("statut", "seul", "inform", {"statut": "sans_structure"}),
     ("statut", "asso", "inform", {"statut": "association"}),
     ("statut", "une commune", "inform", {"statut": "collectivite"}),
@@ -345,3 +352,15 @@ def test_a_restart_must_be_asked_for_in_words(text, restart):
 def test_the_form_of_a_question(text, question):
     from actions.reading import looks_like_question
     assert looks_like_question(text) is question
+
+
+def test_a_year_of_creation_says_how_established_the_structure_is():
+    import datetime as dt
+
+    from actions.reading import _stage_from_years
+    today = dt.date(2026, 12, 1)
+    assert _stage_from_years("l association a ete creee en 2008", today) == {"developpement"}
+    assert _stage_from_years("on existe depuis 2015", today) == {"developpement"}
+    assert _stage_from_years("on a ouvert en mars 2025", today) == {"creation"}
+    assert _stage_from_years("on ouvre en 2027", today) == set()
+    assert _stage_from_years("nous sommes 2019 adherents", today) == set()

@@ -12,6 +12,7 @@ Values are always canonical (knowledge/values.py); nothing else reaches a slot.
 """
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -25,6 +26,9 @@ PROFILE_SLOTS = ("statut", "stade", "commune", "departement", "besoins", "employ
 # When two stages are named, the one that says most about today wins (« créée en 2019, on veut
 # se développer » is in development; « une idée de création » is an idea).
 STAGE_PRIORITY = ("reprise", "changement_echelle", "consolidation", "developpement", "idee", "creation")
+YEARS = re.compile(r"\b(cree|creee|creees|crees|fonde|fondee|fondees|fondes|existe|existons|existent|ouvert|ouverte|"
+                   r"lance|lancee|monte|montee|immatricule|immatriculee|depuis|tourne|tournons|activite) "
+                   r"(en |depuis |le [0-9]{1,2} [a-z]+ |en [a-z]+ )?(?P<year>(19|20)[0-9]{2})\b")
 JOINS = re.compile(r"\b(capital|societaire|parts?|actionnaire|associee?s?) (d|de|dans|au sein d|au sein de) (une|la|l)? ?$")
 ADD_WORDS = ("aussi", "egalement", "en plus", "et aussi", "de plus", "ainsi que")
 # In a question about something else the words are its topic (« c'est quoi une couveuse ? » asks for no
@@ -120,7 +124,9 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     words = msg.of("statut", *strengths)
     choices = _alternatives(msg, words)
     facts = [m for m in words if msg.fact(m) and m not in choices]
-    personas = [m for m in msg.of("persona", "mots") if msg.fact(m)]
+    # A person's situation (retired, job seeker) is the writer's only when said of « je » or « on ».
+    personas = [m for m in msg.of("persona", "mots") if msg.fact(m) and not (
+        vocabulary().personas[m.value].get("statut") == "sans_structure" and msg.syntax.of_someone_named(m.start, m.end))]
     planned = [m for m in msg.of("statut", "mots") if msg.syntax.intended(m.start, m.end)
                and not msg.syntax.negated(m.start, m.end) and not msg.syntax.other_subject(m.start, m.end)]
     not_created = [m for m in msg.of("statut", "mots") if msg.syntax.negated_structure(m.start, m.end)]
@@ -170,10 +176,25 @@ def _stade(msg: _Message, out: dict) -> None:
     found = {m.value for m in msg.of("stade", *strengths)
              if not s.negated(m.start, m.end) and not s.after_before(m.start, m.end)
              and not (m.value == "creation" and s.creation_wished(m.start, m.end))}
+    found |= _stage_from_years(msg.folded)
     for value in STAGE_PRIORITY:
         if value in found:
             out["stade"] = value
             return
+
+
+def _stage_from_years(folded: str, today: Optional[_dt.date] = None) -> set[str]:
+    """« créée en 2008 », « on existe depuis 2015 »: two years or more is an established structure,
+    this year or last year a creation (the word « créée » alone would say creation)."""
+    year = (today or _dt.date.today()).year
+    out = set()
+    for m in YEARS.finditer(folded):
+        age = year - int(m.group("year"))
+        if 0 <= age <= 1:
+            out.add("creation")
+        elif 2 <= age <= 150:
+            out.add("developpement")
+    return out
 
 
 def _besoins(msg: _Message, known: dict, out: dict) -> None:

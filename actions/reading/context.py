@@ -251,6 +251,14 @@ class Syntax:
         subject = self._subject(h)
         return subject is not None and self._low(subject) in {"je", "j'", "j", "on", "nous", "moi"}
 
+    def of_someone_named(self, start: int, end: int) -> bool:
+        """The clause has a noun for subject (« le gérant part à la retraite »): a person's situation
+        said of someone else than « je » or « on »."""
+        h = self.head(start, end)
+        subject = self._subject(h) if h is not None else None
+        return subject is not None and subject not in self._span(start, end) \
+            and self.tokens[subject].get("p") in ("NOUN", "PROPN") and self._low(subject) not in SELF_PRONOUNS
+
     def hired(self, start: int, end: int) -> bool:
         """« on voudrait embaucher deux salariés »: people to hire, not staff."""
         h = self.head(start, end)
