@@ -31,7 +31,7 @@ PROFILE_QUESTIONS = ("statut", "stade", "commune", "besoins", "employeur")
 QUESTION_INTENTS = {"ask_definition", "ask_conditions", "ask_why_not", "ask_contact", "ask_details", "ask_more",
                     "bot_challenge", "ask_capabilities", "ask_human"}
 # Intents an answer is sometimes taken for: read again as an answer when it does not look like a question.
-MISTAKEN_FOR = QUESTION_INTENTS - {"bot_challenge", "ask_capabilities", "ask_human"} | {"out_of_scope", "feedback"}
+MISTAKEN_FOR = (QUESTION_INTENTS - {"bot_challenge", "ask_capabilities", "ask_human"}) | {"out_of_scope", "feedback"}
 MAX_FAILURES = 2
 MAX_UNKNOWN = 2
 ACKNOWLEDGED = ("statut", "stade", "employeur", "commune", "departement")

@@ -2,14 +2,12 @@
 
 The classifier sometimes reads a message about the project (« je démarre », « on se lance tout
 juste ») as ``restart``, and Rasa's default rule then forgets everything the person said. This
-component, placed after the classifiers, keeps ``restart`` only when the text says it (recommencer,
-depuis le début, à zéro, effacer, nouvelle demande...) or is the ``/restart`` button; otherwise
+component, placed after the classifiers, keeps ``restart`` only when the text says it (the words of
+``signaux.recommencer`` in knowledge/vocabulary/words.yml) or is the ``/restart`` button; otherwise
 the next intent of the ranking is taken.
 """
 from __future__ import annotations
 
-import re
-import unicodedata
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -20,25 +18,14 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from knowledge.vocabulary import fold, vocabulary
+
 GUARDED = "restart"
-ASKS_TO_RESTART = re.compile(
-    r"\b(recommenc|redemarr|reinitialis|reset|restart|efface|annul|oubli|supprim)|\braz\b"
-    r"|\b(depuis|du|au|a) (le )?(debut|depart|zero)\b(?! (du|de|d) )"
-    r"|\bnouvel(le)? (conversation|demande|recherche|discussion|projet)\b"
-    r"|\bre ?fai(re|s|t|sons) (tout|le questionnaire|les questions)\b"
-    r"|\b(tout reprendre|reprend(s|re|ons)? tout)\b"
-    r"|\brepar(s|t|tir|tons) (de|a) (zero|rien)\b")
-
-
-def fold(text: str) -> str:
-    """Lower case, no accents, apostrophes and hyphens as spaces."""
-    text = unicodedata.normalize("NFKD", text.lower())
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[\s'’\-]+", " ", text)
 
 
 def asks_to_restart(text: str) -> bool:
-    return text.startswith("/") or bool(ASKS_TO_RESTART.search(fold(text)))
+    """The ``/restart`` button, or the words of ``signaux.recommencer`` in the one vocabulary."""
+    return text.startswith("/") or bool(vocabulary().signal("recommencer").search(fold(text)))
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)

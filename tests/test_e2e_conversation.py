@@ -51,11 +51,12 @@ def test_restart_forgets_everything(chat):
 @pytest.mark.parametrize("answer", ["je démarre", "je commence à peine"])
 def test_a_stage_answer_never_restarts_the_conversation(chat, answer):
     chat.say("je suis demandeur d'emploi à Perpignan, je voudrais monter un food truck solidaire")
-    assert chat.slots()["statut"] == "sans_structure"
+    assert chat.slots()["statut"] == "sans_structure" and chat.slots()["requested_slot"] == "stade"
     text = chat.texts(answer)
     assert "on recommence" not in text
     slots = chat.slots()
     assert slots["statut"] == "sans_structure" and slots["commune"] == "66136"
+    assert slots["stade"] in ("idee", "creation") and slots["requested_slot"] != "stade"
 
 
 @pytest.mark.parametrize("answer,needs", [("me faire connaître et trouver des points de vente", {"reseau", "marches"}),

@@ -338,7 +338,8 @@ def test_without_a_parse_every_word_is_a_plain_fact(territories):
 @pytest.mark.parametrize("text,restart", [
     ("on recommence depuis le début", True), ("je veux repartir de zéro", True), ("nouvelle demande", True),
     ("efface tout", True), ("/restart", True), ("je démarre", False), ("on redémarre", True),
-    ("au début du projet on était trois", False), ("je commence tout juste", False)])
+    ("au début du projet on était trois", False), ("je commence tout juste", False),
+    ("on peut reprendre depuis le début ?", True), ("j'ai une nouvelle demande à faire", True)])
 def test_a_restart_must_be_asked_for_in_words(text, restart):
     from components.intent_guard import asks_to_restart
     assert asks_to_restart(text) is restart
@@ -348,7 +349,8 @@ def test_a_restart_must_be_asked_for_in_words(text, restart):
     ("c'est quoi une SCIC", True), ("quel montant pour le fonds ?", True), ("Combien ça coûte", True),
     ("y a-t-il une aide pour les asso", True), ("et le DLA", True),
     ("être accompagné pour voir si c'est faisable", False), ("un local et des conseils", False),
-    ("je voudrais savoir si c'est possible de créer une SCOP à deux", False)])
+    ("je voudrais savoir si c'est possible de créer une SCOP à deux", False),
+    ("quelqu'un peut m'aider", True), ("commerce de quartier", False), ("Où se trouve le Périscope", True)])
 def test_the_form_of_a_question(text, question):
     from actions.reading import looks_like_question
     assert looks_like_question(text) is question
@@ -364,3 +366,11 @@ def test_a_year_of_creation_says_how_established_the_structure_is():
     assert _stage_from_years("on a ouvert en mars 2025", today) == {"creation"}
     assert _stage_from_years("on ouvre en 2027", today) == set()
     assert _stage_from_years("nous sommes 2019 adherents", today) == set()
+
+
+@pytest.mark.parametrize("text,stade", [
+    ("je commence à peine", "creation"), ("on débute", "creation"), ("ça commence tout juste", "creation"),
+    ("on en est au tout début, c'est juste une idée", "idee"),
+    ("ça fait 10 ans, on a commencé en 2014", "developpement")])
+def test_beginning_words_answer_the_stage_question(nlp, territories, text, stade):
+    assert read(nlp, territories, text, requested="stade").slots.get("stade") == stade

@@ -26,8 +26,11 @@ PROFILE_SLOTS = ("statut", "stade", "commune", "departement", "besoins", "employ
 # When two stages are named, the one that says most about today wins (« créée en 2019, on veut
 # se développer » is in development; « une idée de création » is an idea).
 STAGE_PRIORITY = ("reprise", "changement_echelle", "consolidation", "developpement", "idee", "creation")
+# Two grammatical patterns rather than words, hence here and not in words.yml: a year after a verb of
+# founding or existing (its age says the stage), and the end of « entrer au capital d'une » (a SCIC named
+# next is the form of a structure the writer joins, not the writer's status).
 YEARS = re.compile(r"\b(cree|creee|creees|crees|fonde|fondee|fondees|fondes|existe|existons|existent|ouvert|ouverte|"
-                   r"lance|lancee|monte|montee|immatricule|immatriculee|depuis|tourne|tournons|activite) "
+                   r"lance|lancee|monte|montee|immatricule|immatriculee|depuis|tourne|tournons|activite|commence|demarre|debute) "
                    r"(en |depuis |le [0-9]{1,2} [a-z]+ |en [a-z]+ )?(?P<year>(19|20)[0-9]{2})\b")
 JOINS = re.compile(r"\b(capital|societaire|parts?|actionnaire|associee?s?) (d|de|dans|au sein d|au sein de) (une|la|l)? ?$")
 ADD_WORDS = ("aussi", "egalement", "en plus", "et aussi", "de plus", "ainsi que")
@@ -41,18 +44,12 @@ QUESTION_INTENTS = {"ask_definition", "ask_conditions", "ask_why_not", "ask_deta
 PLACE_INTENTS = STATEMENT_INTENTS | {"ask_definition", "greet"}
 
 
-QUESTION_STARTS = ("c est quoi", "qu est ce", "quel", "quelle", "comment", "combien", "pourquoi", "est ce",
-                   "ou ", "qui ", "quand", "peut on", "puis je", "pouvez vous", "peux tu", "y a t il", "existe t il",
-                   "a quoi", "que ", "quoi", "ca coute", "faut il", "dois je", "ai je", "suis je", "c est combien",
-                   "et le ", "et la ", "et les ", "et pour", "et si", "dites moi", "expliquez", "explique")
-
-
 def looks_like_question(text: str) -> bool:
     """The form of a question (a question mark, an interrogative start), whatever the classifier said:
     « être accompagné pour voir si c'est faisable », given to « De quoi avez-vous besoin ? », is an answer."""
     folded = fold(text).strip()
-    return text.rstrip().endswith("?") or folded.startswith(QUESTION_STARTS) or " t il " in f" {folded} " \
-        or " t elle " in f" {folded} "
+    return text.rstrip().endswith("?") or bool(vocabulary().signal("question").match(folded)) \
+        or " t il " in f" {folded} " or " t elle " in f" {folded} "
 
 
 @dataclass

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional
 
-from knowledge.vocabulary import fold as fold_word
+from knowledge.vocabulary import fold as fold_word, vocabulary
 
 # Relations that start another clause: a scope does not cross them.
 CLAUSE_BOUNDARY = {"conj", "parataxis", "advcl", "ccomp", "acl:relcl", "csubj", "punct", "cc",
@@ -59,7 +59,6 @@ MEMBER_NOUNS = {"salarié", "salariée", "membre", "président", "présidente", 
                 "chargée", "secrétaire", "salariés", "bénévoles", "associé", "associée", "coopérateur",
                 "sociétaire", "élu", "élue", "maire", "agent", "agente", "dirigeant", "dirigeante",
                 "administrateur", "administratrice", "animateur", "animatrice"}
-HYPOTHETICAL = {"peut-être", "peut-etre", "éventuellement", "eventuellement", "probablement", "potentiellement"}
 FORM_NOUNS = {"statut", "forme", "structure", "régime", "cadre", "modèle", "type"}
 SELF_PREPOSITIONS = {"en", "sous"}
 MEMBER_VERBS = {"travailler", "bosser", "être", "exercer", "œuvrer", "militer", "s'engager"}
@@ -236,7 +235,7 @@ class Syntax:
     def _hypothetical_before(self, h: int) -> bool:
         """« peut-être en SCIC », « éventuellement une asso »: a possibility, not what the structure is."""
         words = [self._low(j) for j in range(max(0, h - 4), h)]
-        return any(w in HYPOTHETICAL for w in words) or "pourquoi pas" in " ".join(words)
+        return any(w in vocabulary().signal_words("hypothese") for w in words) or "pourquoi pas" in " ".join(words)
 
     def said_of_self(self, start: int, end: int) -> bool:
         """The clause of the words has the writer as its subject (« je suis », « on est », « nous avons »),

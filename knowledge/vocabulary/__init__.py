@@ -27,6 +27,7 @@ KINDS = ("persona", "statut", "employeur", "stade", "besoins", "innovation_socia
 FLAGS = ("innovation_sociale", "test_activite")
 ALLOWED = {"statut": STATUTS, "stade": STADES, "besoins": BESOINS, "employeur": ("oui", "non"),
            "innovation_sociale": ("oui",), "test_activite": ("oui",)}
+SIGNALS = ("question", "hypothese", "recommencer")
 _BOUND_L, _BOUND_R = r"(?<![a-z0-9])", r"(?![a-z0-9])"
 _LIGATURES = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"}
 
@@ -102,6 +103,7 @@ class Vocabulary:
                     if pattern is not None:
                         self._patterns.append((kind, str(value), strength, pattern))
         self._neutral = _compile(words.get("neutres") or [])
+        self._signals: dict[str, re.Pattern] = {}
 
     def matches(self, text: str) -> list[Match]:
         """Every value word of ``text``, longest first within a kind, in the order of the text."""
@@ -146,6 +148,16 @@ class Vocabulary:
                 if not word.startswith("re:") and not word.endswith("*") and word not in out:
                     out.append(word)
         return out
+
+    def signal(self, name: str) -> re.Pattern:
+        """The words of ``signaux.<name>`` as one pattern on folded text (see words.yml)."""
+        if name not in self._signals:
+            self._signals[name] = _compile(self.words["signaux"][name]) or re.compile(r"(?!x)x")
+        return self._signals[name]
+
+    def signal_words(self, name: str) -> frozenset[str]:
+        """The literal words of ``signaux.<name>``, lower case (for matching spaCy tokens)."""
+        return frozenset(str(w).lower() for w in self.words["signaux"][name])
 
     def label(self, kind: str, value: str, form: str = "resume") -> str:
         """How the assistant says a value (``form``: bouton, resume, datif...), see labels.yml."""
@@ -211,6 +223,9 @@ def check(vocab: Vocabulary | None = None) -> list[str]:
         for public in gives.get("publics") or []:
             if public not in PUBLICS:
                 problems.append(f"words.yml: persona {pid}: unknown public {public!r}")
+    for name in SIGNALS:
+        if not (vocab.words.get("signaux") or {}).get(name):
+            problems.append(f"words.yml: signaux: no words for {name!r}")
     for kind in ("statut", "stade", "besoins"):
         for value in ALLOWED[kind]:
             if value not in vocab.labels.get(kind, {}):
