@@ -371,6 +371,9 @@ def test_a_year_of_creation_says_how_established_the_structure_is():
 @pytest.mark.parametrize("text,stade", [
     ("je commence à peine", "creation"), ("on débute", "creation"), ("ça commence tout juste", "creation"),
     ("on en est au tout début, c'est juste une idée", "idee"),
-    ("ça fait 10 ans, on a commencé en 2014", "developpement")])
-def test_beginning_words_answer_the_stage_question(nlp, territories, text, stade):
+    ("ça fait 10 ans, on a commencé en 2014", "developpement"), ("pour l'instant c'est un projet", "idee"),
+    ("phase d'étude", "idee"), ("en activité depuis 3 ans", "developpement"), ("on existe déjà", "developpement"),
+    ("structure existante", "developpement"), ("on a déjà des clients", "developpement"),
+    ("premiers clients", "creation")])
+def test_plain_answers_to_the_stage_question(nlp, territories, text, stade):
     assert read(nlp, territories, text, requested="stade").slots.get("stade") == stade
