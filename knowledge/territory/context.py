@@ -25,6 +25,10 @@ from knowledge.territory.text import (ARTICLES, DEPT_WORDS, GENITIVE, MONTHS, ST
 BIG_TOWN = 20000  # inhabitants: a town this large that is also a word is meant as the town
 
 
+# After these prepositions « des » and « du » are articles (« à des marchés »), never « de les »:
+# « près du Mans » is a place, « à des Marches » is not French.
+INDEFINITE_AFTER = frozenset("a en sur dans vers par sous".split())
+
 class Risk(IntEnum):
     SAFE = 0
     CAPITAL = 1
@@ -116,6 +120,8 @@ class PlaceContext:
         if t in STRONG_CONTEXT:
             return Ctx.STRONG
         if t in GENITIVE:
+            if t in ("des", "du") and before in INDEFINITE_AFTER:
+                return Ctx.NONE  # « répondre à des marchés », « dans du bois »: an article, not « de + le »
             if before in STRONG_CONTEXT:
                 return Ctx.STRONG
             return Ctx.PLACE if before in WEAK_CONTEXT else Ctx.GENITIVE
