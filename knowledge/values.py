@@ -54,6 +54,7 @@ class Public(str, Enum):
     HABITANTS = "habitants"
     AGRICULTEURS = "agriculteurs"
     REGIES_QUARTIER = "regies_quartier"
+    ENTREPRISES_INSERTION = "entreprises_insertion"  # EI and ETTI, and those who create one
 
 
 class Forme(str, Enum):

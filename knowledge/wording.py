@@ -16,6 +16,7 @@ PUBLIC_TEXT = {
     "demandeurs_emploi": "aux demandeurs d'emploi", "allocataires_rsa": "aux allocataires du RSA",
     "salaries": "aux salariés qui portent un projet", "habitants": "aux collectifs d'habitants",
     "agriculteurs": "aux agriculteurs", "regies_quartier": "aux régies de quartier",
+    "entreprises_insertion": "aux entreprises d'insertion",
 }
 FORME_TEXT = {"association": "la forme associative", "cooperative": "la forme coopérative (SCOP, SCIC)",
               "entreprise": "la forme d'entreprise"}

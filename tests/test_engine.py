@@ -90,6 +90,16 @@ def test_a_national_network_gives_way_to_its_member_in_occitanie(catalogue, terr
 
 
 
+@pytest.mark.parametrize("publics,first,absent", [
+    (["siae", "entreprises_insertion"], "fei-occitanie", None),  # its own federation first (001:1931-1932)
+    (["siae"], None, "fei-occitanie")])                          # an ACI is no entreprise d'insertion
+def test_the_network_of_the_narrowest_public_comes_first(catalogue, territories, publics, first, absent):
+    answer = orient({"statut": "entreprise" if first else "association", "employeur": True, "stade": "developpement",
+                     "commune": "31555", "besoins": ["financement"], "publics": publics}, catalogue, territories)
+    networks = [r.id for r in answer.reseaux]
+    assert networks and (first is None or networks[0] == first) and absent not in networks
+
+
 @pytest.mark.parametrize("statut,commune,network", [("association", "31555", "urscop-occitanie"),
                                                      ("entreprise", "69123", "urscop"),
                                                      ("collectivite", "31451", "urscop-occitanie")])

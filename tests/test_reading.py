@@ -49,7 +49,8 @@ NEGATION_AND_INTENTION = [
     ("pas encore d'entreprise, je réfléchis", {"statut": "sans_structure", "stade": "idee"}),
     # intention: the form a person plans is not their status today, and wanting to create does not say
     # whether the project is an idea or being created (the stage is asked)
-    ("avant de me lancer en société je voudrais tester", {"statut": "sans_structure", "stade": "creation"}),
+    ("avant de me lancer en société je voudrais tester", {"statut": "sans_structure", "stade": "creation",
+                                                          "besoins": ["accompagnement"]}),
     ("on voudrait monter une association de quartier", {"statut": "sans_structure"}),
     ("on envisage de créer une SCOP avec les collègues", {"statut": "sans_structure"}),
     ("je souhaite créer ma micro-entreprise", {"statut": "sans_structure"}),
@@ -134,7 +135,7 @@ def test_negations_intentions_and_scopes(nlp, territories, text, expected):
 PERSONAS = [
     ("nous sommes une association d'insertion, 14 salariés en parcours et 3 permanents",
      {"statut": "association", "employeur": True}, ["siae"]),
-    ("entreprise d'insertion dans la logistique, 20 salariés en parcours", {"statut": "entreprise", "employeur": True}, ["siae"]),
+    ("entreprise d'insertion dans la logistique, 20 salariés en parcours", {"statut": "entreprise", "employeur": True}, ["siae", "entreprises_insertion"]),
     ("on voudrait mutualiser un poste de comptable entre nos associations",
      {"statut": "association", "besoins": ["emploi"]}, ["groupements_employeurs"]),
     ("je suis demandeur d'emploi", {"statut": "sans_structure"}, ["demandeurs_emploi"]),
@@ -147,7 +148,7 @@ PERSONAS = [
     ("je suis élue dans une petite commune", {"statut": "collectivite"}, []),
     ("adjoint au maire de Revel", {"statut": "collectivite", "commune": "31451", "departement": "31"}, []),
     ("un atelier chantier d'insertion avec 30 salariés", {"statut": "association", "employeur": True}, ["siae"]),
-    ("nous sommes une entreprise d'insertion", {"statut": "entreprise", "employeur": True}, ["siae"]),
+    ("nous sommes une entreprise d'insertion", {"statut": "entreprise", "employeur": True}, ["siae", "entreprises_insertion"]),
     ("une entreprise adaptée", {"statut": "entreprise", "employeur": True}, ["entreprises_adaptees"]),
     ("je dirige une régie de quartier", {"statut": "association", "employeur": True}, ["siae", "regies_quartier"]),
     ("notre SIAE cherche à se développer", {"statut": "association", "employeur": True, "stade": "developpement"},
@@ -377,3 +378,35 @@ def test_a_year_of_creation_says_how_established_the_structure_is():
     ("premiers clients", "creation")])
 def test_plain_answers_to_the_stage_question(nlp, territories, text, stade):
     assert read(nlp, territories, text, requested="stade").slots.get("stade") == stade
+
+
+@pytest.mark.parametrize("text,requested,expected", [
+    # words inside the name of a scheme say nothing of the writer
+    ("je suis adjoint au maire, on voudrait se porter candidats à Territoire zéro chômeur", None,
+     {"statut": "collectivite"}),
+    ("on voudrait adhérer au Mouvement associatif", None, {}),
+    # premises lost are premises needed
+    ("on n'a plus de salle", "besoins", {"besoins": ["hebergement"]}),
+    ("l'asso a perdu son local le mois dernier", None, {"statut": "association", "besoins": ["hebergement"]}),
+    # working alone, an apprentice
+    ("j'ai une SARL et je travaille seule", None, {"statut": "entreprise", "employeur": False}),
+    ("seulement une apprentie", "employeur", {"employeur": True}),
+    ("toute seule", "employeur", {"employeur": False}),
+    # asking for a person is not a need
+    ("est-ce que je peux parler à un conseiller ?", None, {}),
+    # testing an activity is done with an accompaniment
+    ("je suis au RSA et je voudrais tester mon activité de couture", None,
+     {"statut": "sans_structure", "stade": "creation", "besoins": ["accompagnement"]}),
+    # stages said in other words
+    ("on vient tout juste de déposer les statuts de l'association", None, {"statut": "association", "stade": "creation"}),
+    ("l'association a un gros trou de trésorerie", None, {"statut": "association", "stade": "consolidation"}),
+    ("on galère à trouver des bénévoles", None, {}),
+    ("la mairie voudrait sauver l'épicerie du village", None, {"statut": "collectivite"}),
+    ("on voudrait s'agrandir", "stade", {"stade": "developpement"}),
+    # the topic of a training is not another need
+    ("il nous faudrait une formation à la gouvernance", None, {"besoins": ["formation"]}),
+    ("on ne sait pas comment le financer", "besoins", {"besoins": ["financement"]}),
+])
+def test_more_ways_of_saying_the_profile(nlp, territories, text, requested, expected):
+    assert profile(read(nlp, territories, text, intent="ask_human" if "conseiller" in text else "inform",
+                        requested=requested)) == expected

@@ -453,6 +453,7 @@ def test_a_department_next_to_a_name_selects_among_homonyms(index):
     "accéder aux marchés publics",
     "On vend nos produits sur les marchés de plein vent.",
     "répondre à des marchés publics",
+    "je suis en école d'ingénieurs",
     "on stocke dans des granges",
     "un budget de 15000 euros",
     "un budget de 15000€",

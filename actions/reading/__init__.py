@@ -81,7 +81,7 @@ class _Message:
         self.payload = self.text.startswith("/")
         self.foreign = self.intent == "other_language"
         usable = not self.payload and not self.foreign
-        self.words: list[Match] = vocabulary().matches(self.text) if usable else []
+        self.words: list[Match] = _outside_scheme_names(self.text, vocabulary().matches(self.text)) if usable else []
         self.syntax = Syntax(parse.get("syntaxe") if usable else None)
         self.folded = fold(self.text)
 
@@ -121,9 +121,14 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     words = msg.of("statut", *strengths)
     choices = _alternatives(msg, words)
     facts = [m for m in words if msg.fact(m) and m not in choices]
+    # « on hésite entre SCOP et SCIC »: two forms of one status; the choice is inside the cooperatives.
+    chosen_within = {m.value for m in choices} if len({m.value for m in choices}) == 1 else set()
     # A person's situation (retired, job seeker) is the writer's only when said of « je » or « on ».
     personas = [m for m in msg.of("persona", "mots") if msg.fact(m) and not (
-        vocabulary().personas[m.value].get("statut") == "sans_structure" and msg.syntax.of_someone_named(m.start, m.end))]
+        vocabulary().personas[m.value].get("statut") == "sans_structure" and msg.syntax.of_someone_named(m.start, m.end))
+        and not (m.value == "seul" and msg.answering("employeur"))  # « toute seule »: nobody employed
+        and not (vocabulary().personas[m.value].get("statut") not in (None, "sans_structure")
+                 and msg.syntax.wished(m.start, m.end))]  # « tester l'activité dans une CAE »: a wish
     planned = [m for m in msg.of("statut", "mots") if msg.syntax.intended(m.start, m.end)
                and not msg.syntax.negated(m.start, m.end) and not msg.syntax.other_subject(m.start, m.end)]
     not_created = [m for m in msg.of("statut", "mots") if msg.syntax.negated_structure(m.start, m.end)]
@@ -137,7 +142,10 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     # the project serves, not what the writer is: its publics count, not its status.
     planned_personas = [vocabulary().personas[m.value] for m in msg.of("persona", "mots")
                         if msg.syntax.intended(m.start, m.end) and not msg.syntax.negated(m.start, m.end)]
-    statut = facts[-1].value if facts else next((g["statut"] for g in reversed(gives) if g.get("statut")), None)
+    # The writer's own structure before another one named in passing (« association culturelle à Luchon...
+    # depuis que la mairie a vendu le bâtiment »); between two of the same weight, the last (a correction).
+    own = [m for m in facts if not msg.syntax.acts_in_passing(m.start, m.end)]
+    statut = (own or facts)[-1].value if facts else next((g["statut"] for g in reversed(gives) if g.get("statut")), None)
     # A plan says there is no structure yet when the writer plans it (« on veut monter une SCOP »), not a
     # fragment (« SCOP en cours de création »).
     planned_by_self = [m for m in planned if msg.syntax.said_of_self(m.start, m.end) or not msg.syntax.ok]
@@ -150,6 +158,7 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     # one it would become (« passer en SCOP », a commune entering a SCIC): its network applies too.
     current = statut or known.get("statut")
     formes = [m.value for m in planned if m.value in FORMES and m.value != current]
+    formes += [v for v in chosen_within if v in FORMES and v != current]
     if formes and current is not None:
         out["forme_envisagee"] = formes[-1]
     elif current not in (None, "cooperative") and any(
@@ -204,6 +213,9 @@ def _besoins(msg: _Message, known: dict, out: dict) -> None:
                          or s.other_subject(m.start, m.end) or s.own_activity(m.start, m.end))]
         words += [m for m in msg.of("besoins", "faibles")
                   if s.asked_for(m.start, m.end) and not s.negated(m.start, m.end)]
+    if msg.intent == "ask_human":
+        # « un conseiller au téléphone » asks for a person (the call-back), not for an accompaniment.
+        words = [m for m in words if m.value != "accompagnement"]
     # « de l'aide », « aider » say which need only when nothing more precise is said.
     precise = [m for m in words if m.strength != "reponses"]
     needs = list(dict.fromkeys(m.value for m in sorted(precise or words, key=lambda m: m.start)))
@@ -256,6 +268,20 @@ def _payload(msg: _Message, out: dict) -> None:
             out["employeur"] = v if isinstance(v, bool) else str(v).lower() == "true"
 
 
+# Inside the name of a scheme, these words say nothing of the writer: « Territoire zéro chômeur » is no job
+# seeker, « le Mouvement associatif » no association. Needs stay (« un prêt ESS » is a money need), and a
+# word that is the whole name stays (« régie de quartier », « coopérative d'activité et d'emploi »).
+NAMED_KINDS = ("statut", "persona", "employeur", "stade")
+
+
+def _outside_scheme_names(text: str, words: list[Match]) -> list[Match]:
+    names = [(m.start(), m.end()) for m in scheme_names().finditer(text)]
+    if not names:
+        return words
+    return [w for w in words if w.kind not in NAMED_KINDS
+            or not any(s <= w.start and w.end <= e and (s, e) != (w.start, w.end) for s, e in names)]
+
+
 def _without_scheme_names(text: str) -> str:
     """The text with scheme and glossary names blanked (same length), so that « PASS Occitanie » or
     « Alter'Incub » is not read as a place."""
@@ -278,6 +304,11 @@ def read_message(parse: dict, requested: Optional[str], known: Optional[dict], t
             _besoins(msg, known, out)
         _employeur(msg, out)
         _flags(msg, out)
+        if out.get("test_activite") and not out.get("besoins") and not known.get("besoins") \
+                and msg.intent in STATEMENT_INTENTS \
+                and out.get("statut", known.get("statut")) in (None, "sans_structure"):
+            # Testing an activity is done with an accompaniment (a CAE, a couveuse): that is the need.
+            out["besoins"] = ["accompagnement"]
     statut = out.get("statut", known.get("statut"))
     if statut in ("sans_structure", "collectivite"):
         out.pop("employeur", None)

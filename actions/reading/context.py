@@ -250,6 +250,16 @@ class Syntax:
         subject = self._subject(h)
         return subject is not None and self._low(subject) in {"je", "j'", "j", "on", "nous", "moi"}
 
+    def acts_in_passing(self, start: int, end: int) -> bool:
+        """The words are the subject of a verb (not of « être »), without « notre », « mon »: another actor of
+        the story (« depuis que la mairie a vendu le bâtiment ») rather than what the writer is."""
+        h = self.head(start, end)
+        if h is None or not self._dep(h).startswith("nsubj"):
+            return False
+        verb = self.tokens[h]["h"]
+        return verb != h and self.tokens[verb].get("p") == "VERB" \
+            and not any(self._low(c) in FIRST_POSSESSIVES for c in self.children[h])
+
     def of_someone_named(self, start: int, end: int) -> bool:
         """The clause has a noun for subject (« le gérant part à la retraite »): a person's situation
         said of someone else than « je » or « on »."""
@@ -360,6 +370,10 @@ class Syntax:
             return False
         node = h
         while self._dep(node) in ("amod", "flat:name", "fixed", "compound", "nummod", "det") and self.tokens[node]["h"] != node:
+            node = self.tokens[node]["h"]
+        # « associer les usagers et la commune »: a second conjunct has the role of the first
+        while self._dep(node) == "conj" and self.tokens[self.tokens[node]["h"]].get("p") in ("NOUN", "PROPN") \
+                and self.tokens[node]["h"] != node:
             node = self.tokens[node]["h"]
         dep = self._dep(node)
         head = self.tokens[node]["h"]

@@ -11,6 +11,8 @@ clock. The steps:
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
@@ -222,14 +224,19 @@ def entry_points(catalogue: Catalogue, profile: Profile, place: Place, territori
     cooperative or a takeover by employees): shown whatever the need, so that nobody is left without
     the entry point of their own kind of structure (review C5, E7)."""
     found = []
+    # The network of the narrowest public first: for an entreprise d'insertion its own federation (FEI)
+    # before the networks of every SIAE (COORACE, FAS).
+    share = Counter(p for s in catalogue if s.get("point_entree") for p in s["cible"].get("reserve_a") or [])
     for scheme in catalogue:
         if not scheme.get("point_entree") or scheme["id"] in members or not _belongs(scheme, profile):
             continue
         if not applies_at(scheme, place, territories) or status_fits(scheme, profile) is not None:
             continue
         level = territory_level(scheme, place, territories)
-        found.append((LEVEL_ORDER.index(level), scheme["id"], scheme, level))
-    found.sort(key=lambda item: item[:2])
+        mine = set(scheme["cible"].get("reserve_a") or []) & set(profile.publics)
+        narrow = min((share[p] for p in mine), default=len(catalogue))
+        found.append((narrow, LEVEL_ORDER.index(level), scheme["id"], scheme, level))
+    found.sort(key=lambda item: item[:3])
     return [_recommendation(s, profile, place, level, catalogue, territories, members, desk=False)
             for *_k, s, level in found[:2]]
 

@@ -117,6 +117,8 @@ class PlaceContext:
             j -= 1  # "dans le Nord", "de la Haute-Garonne"
         t = toks[j]
         before = toks[j - 1] if j >= 1 else ""
+        if t == "en" and not area:
+            return Ctx.NONE  # « en Ariège », but « en école d'ingénieurs » is not École (Savoie)
         if t in STRONG_CONTEXT:
             return Ctx.STRONG
         if t in GENITIVE:
