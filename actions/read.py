@@ -24,7 +24,8 @@ from actions.wording import value_label
 
 # Everything the reader may set (the profile, optional facts, and what the commune question shows).
 READ_SLOTS = ("statut", "stade", "commune", "departement", "besoins", "employeur", "innovation_sociale",
-              "test_activite", "publics", "forme_envisagee", "lieu_candidats", "lieu_saisi", "lieu_statut")
+              "test_activite", "publics", "forme_envisagee", "dispositifs_demandes", "lieu_candidats", "lieu_saisi",
+              "lieu_statut")
 PROFILE_QUESTIONS = ("statut", "stade", "commune", "besoins", "employeur")
 # Questions and digressions: inside the profile form their rules answer, then the form resumes;
 # the facts they carry wait in ``lecture_en_attente`` so that the form does not swallow the question.

@@ -85,6 +85,8 @@ def orientation_message(orientation: Orientation, domain: Mapping) -> tuple[str,
         say(domain, "utter_orientation_intro_general")
     notes = [say(domain, "utter_orientation_widened")] if orientation.elargi else []
     notes += [n for n in orientation.notes if not n.startswith("Peu de dispositifs")]
+    notes += [say(domain, "utter_orientation_named_excluded", nom=nom, raison=raison)
+              for nom, raison in orientation.cites_exclus.values()]
     precise = say(domain, "utter_orientation_more_precise", manque=missing_text(orientation.manque)) \
         if orientation.manque else ""
     suite = say(domain, "utter_orientation_next")

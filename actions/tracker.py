@@ -57,6 +57,8 @@ def profile_from_tracker(tracker: Tracker, **overrides: Any) -> Dict[str, Any]:
         "test_activite": tracker.get_slot("test_activite") if isinstance(tracker.get_slot("test_activite"), bool) else None,
         "publics": [p for p in publics if p in PUBLICS] if isinstance(publics, list) else [],
         "forme_envisagee": _only(tracker.get_slot("forme_envisagee"), FORMES),
+        "dispositifs_demandes": [d for d in tracker.get_slot("dispositifs_demandes") or [] if isinstance(d, str)]
+        if isinstance(tracker.get_slot("dispositifs_demandes"), list) else [],
     }
     profile.update(overrides)
     return profile

@@ -26,6 +26,14 @@ class Scenario:
 
 
 SCENARIOS = [
+    Scenario("intercommunality asking by name for Territoires zéro chômeur",
+             ["Bonjour, je suis chargée de mission à la communauté d'agglomération de Carcassonne, nos élus veulent "
+              "candidater à l'expérimentation Territoires zéro chômeur de longue durée. Qui peut nous aider ?",
+              "oui", "c'est une idée", "je ne sais pas", "de l'accompagnement"],
+             {"statut": "collectivite", "departement": "11"},
+             must=["territoires-zero-chomeur"], must_not=["plateforme-appui-territoires-cd31", "offre-ingenierie-porteurs-cd31"],
+             why="TZCLD experimentation supported by departments and local authorities 003:1022-1030, 003:1187; "
+                 "the Haute-Garonne offers only in Haute-Garonne 000:2057-2070"),
     Scenario("employer association consolidating in Muret, one message",
              ["Bonjour", "on est une asso employeuse à Muret et on veut consolider", "de l'accompagnement"],
              {"statut": "association", "employeur": True, "stade": "consolidation", "commune": "31395",

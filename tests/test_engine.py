@@ -190,3 +190,18 @@ def test_engine_is_pure(catalogue, territories):
     profile = {"statut": "association", "stade": "creation", "commune": "31555", "besoins": ["financement"]}
     first = orient(profile, catalogue, territories).as_payload()
     assert orient(dict(profile), catalogue, territories).as_payload() == first
+
+
+def test_a_scheme_asked_for_by_name_comes_first_or_is_explained(catalogue, territories):
+    """« Nos élus veulent candidater à Territoires zéro chômeur »: the experimentation first (003:1022-1030);
+    a person without a structure asking for the DLA hears why not (employers only, 004:922-923)."""
+    elus = orient({"statut": "collectivite", "stade": "idee", "departement": "11", "besoins": ["accompagnement"],
+                   "dispositifs_demandes": ["territoires-zero-chomeur"]}, catalogue, territories)
+    assert elus.shown[0].id == "territoires-zero-chomeur" and not elus.cites_exclus
+    porteur = orient({"statut": "sans_structure", "stade": "idee", "commune": "31555", "besoins": ["accompagnement"],
+                      "dispositifs_demandes": ["dla"]}, catalogue, territories)
+    assert "dla" not in porteur.ids and "salarié" in porteur.cites_exclus["dla"][1]
+    # out of the territory is no reason to give: the regional counterpart is in the answer
+    lyon = orient({"statut": "cooperative", "stade": "developpement", "commune": "69123", "besoins": ["accompagnement"],
+                   "dispositifs_demandes": ["urscop-occitanie"]}, catalogue, territories)
+    assert not lyon.cites_exclus and "urscop" in [r.id for r in lyon.shown]

@@ -410,3 +410,31 @@ def test_plain_answers_to_the_stage_question(nlp, territories, text, stade):
 def test_more_ways_of_saying_the_profile(nlp, territories, text, requested, expected):
     assert profile(read(nlp, territories, text, intent="ask_human" if "conseiller" in text else "inform",
                         requested=requested)) == expected
+
+
+@pytest.mark.parametrize("text,named", [
+    ("Nos élus veulent candidater à l'expérimentation Territoires zéro chômeur", ["territoires-zero-chomeur"]),
+    ("on voudrait faire un DLA", ["dla"]),
+    ("je cherche une couveuse ou une CAE", ["couveuses", "cae"]),
+    ("le DLA nous a aidés l'an dernier", None),   # a story, not a request
+    ("on ne veut pas de DLA", None),
+])
+def test_schemes_asked_for_by_name(nlp, territories, text, named):
+    assert read(nlp, territories, text).slots.get("dispositifs_demandes") == named
+
+
+@pytest.mark.parametrize("text,place", [
+    ("je suis chargée de mission à la communauté d'agglomération de Carcassonne, qui peut nous aider à candidater ?",
+     {"departement": "11"}),
+    ("c'est quoi les conditions du DLA à Toulouse ?", {}),
+])
+def test_a_question_that_tells_about_the_writer_gives_the_place(nlp, territories, text, place):
+    slots = read(nlp, territories, text, intent="ask_conditions").slots
+    assert {k: slots[k] for k in ("departement",) if slots.get(k)} == place
+
+
+def test_a_scheme_named_in_a_question_about_oneself_is_asked_for(nlp, territories):
+    text = "nos élus veulent candidater à Territoires zéro chômeur, qui peut nous aider ?"
+    assert read(nlp, territories, text, intent="ask_conditions").slots.get("dispositifs_demandes") == \
+        ["territoires-zero-chomeur"]
+    assert "dispositifs_demandes" not in read(nlp, territories, "c'est quoi le DLA ?", intent="ask_definition").slots

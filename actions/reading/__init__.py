@@ -20,7 +20,7 @@ from typing import Any, Optional
 from actions.reading.context import Syntax
 from actions.reading.places import ANSWER_INTENTS, entity_values, place_from_message
 from knowledge.values import BESOINS, EMPLOYER_STATUTS, FORMES, PUBLICS, STADES, STATUTS
-from knowledge.vocabulary import Match, fold, scheme_names, vocabulary
+from knowledge.vocabulary import Match, fold, named_schemes, scheme_names, vocabulary
 
 PROFILE_SLOTS = ("statut", "stade", "commune", "departement", "besoins", "employeur")
 # When two stages are named, the one that says most about today wins (« créée en 2019, on veut
@@ -42,6 +42,7 @@ STATEMENT_INTENTS = {"inform", "request_orientation", "nlu_fallback", "affirm", 
 QUESTION_INTENTS = {"ask_definition", "ask_conditions", "ask_why_not", "ask_details", "ask_contact", "ask_more",
                     "ask_capabilities", "out_of_scope", "bot_challenge", "feedback"}
 PLACE_INTENTS = STATEMENT_INTENTS | {"ask_definition", "greet"}
+DESCRIBING_QUESTIONS = {"ask_conditions", "ask_details", "ask_contact", "ask_why_not", "ask_more"}
 
 
 def looks_like_question(text: str) -> bool:
@@ -213,6 +214,12 @@ def _besoins(msg: _Message, known: dict, out: dict) -> None:
                          or s.other_subject(m.start, m.end) or s.own_activity(m.start, m.end))]
         words += [m for m in msg.of("besoins", "faibles")
                   if s.asked_for(m.start, m.end) and not s.negated(m.start, m.end)]
+        # A need is what the person asks for: when they ask (« on cherche un accompagnement »), the words
+        # of the story around it (« depuis la baisse de nos financements ») are context, not more needs.
+        asked = [m for m in words if s.asked_for(m.start, m.end) or s.wished(m.start, m.end)
+                 or "comment" in fold(msg.text[max(0, m.start - 25):m.end]).split()[-4:]]  # « comment le financer »
+        if asked:
+            words = [m for m in words if m in asked or s.coordinated_with(m.start, m.end, asked)]
     if msg.intent == "ask_human":
         # « un conseiller au téléphone » asks for a person (the call-back), not for an accompaniment.
         words = [m for m in words if m.value != "accompagnement"]
@@ -252,6 +259,22 @@ def _flags(msg: _Message, out: dict) -> None:
     for kind in ("innovation_sociale", "test_activite"):
         for m in msg.of(kind, "mots"):
             out[kind] = not msg.syntax.negated(m.start, m.end)
+
+
+def _named(msg: _Message, known: dict, out: dict) -> None:
+    """Schemes asked for by name (« on voudrait candidater à Territoires zéro chômeur », « je cherche une
+    couveuse »): the engine puts them first when they fit, and says why when they do not."""
+    s = msg.syntax
+    if msg.intent not in STATEMENT_INTENTS and not (msg.intent in DESCRIBING_QUESTIONS and s.speaks_of_self()):
+        return
+    named = [(i, start, end, s.head(start, end)) for i, start, end in named_schemes(msg.text)
+             if not s.negated(start, end)]
+    asked = {h for i, start, end, h in named if s.asked_for(start, end) or s.wished(start, end)}
+    # « une couveuse ou une CAE »: a scheme coordinated with one asked for is asked for too
+    ids = [i for i, _s, _e, h in named if h in asked or (h is not None and s.tokens[h]["h"] in asked
+                                                          and s.tokens[h].get("d") == "conj")]
+    if ids:
+        out["dispositifs_demandes"] = list(dict.fromkeys(list(known.get("dispositifs_demandes") or []) + ids))
 
 
 def _payload(msg: _Message, out: dict) -> None:
@@ -304,6 +327,7 @@ def read_message(parse: dict, requested: Optional[str], known: Optional[dict], t
             _besoins(msg, known, out)
         _employeur(msg, out)
         _flags(msg, out)
+        _named(msg, known, out)
         if out.get("test_activite") and not out.get("besoins") and not known.get("besoins") \
                 and msg.intent in STATEMENT_INTENTS \
                 and out.get("statut", known.get("statut")) in (None, "sans_structure"):
@@ -321,7 +345,10 @@ def read_message(parse: dict, requested: Optional[str], known: Optional[dict], t
         out["forme_envisagee"] = None  # a new status: the form once considered may not hold any more
     other_words = any(k in out for k in ("statut", "stade", "besoins", "employeur"))
     place = {}
-    if msg.payload or msg.intent in PLACE_INTENTS or requested == "commune":
+    # A question that also tells about the writer (« je suis à la communauté d'agglomération de Carcassonne,
+    # qui peut nous aider à candidater ? ») gives the place too.
+    tells = msg.intent in DESCRIBING_QUESTIONS and msg.syntax.speaks_of_self()
+    if msg.payload or msg.intent in PLACE_INTENTS or requested == "commune" or tells:
         place = place_from_message(_without_scheme_names(msg.text), msg.entities, msg.intent, requested,
                                    territories, departement=known.get("departement"), other_words=other_words)
     for key, value in place.items():

@@ -160,6 +160,8 @@ class Syntax:
                 if self.tokens[root].get("p") == "AUX" and self._dep(root).startswith(("cop", "aux")) \
                         and self.tokens[root]["h"] != root:
                     root = self.tokens[root]["h"]  # « je ne suis pas en société »: the predicate is negated
+                if self._lemma(root) == "savoir":
+                    continue  # « on ne sait pas comment le financer »: not knowing how is no denial
                 roots = [root]
                 before = words[max(0, i - 5):i]
                 if word in ("aucun", "aucune", "rien", "personne") and ("ne" in before or "n'" in before):
@@ -249,6 +251,28 @@ class Syntax:
             return True
         subject = self._subject(h)
         return subject is not None and self._low(subject) in {"je", "j'", "j", "on", "nous", "moi"}
+
+    def coordinated_with(self, start: int, end: int, others) -> bool:
+        """« un local et des conseils »: the words are a conjunct of (or share a conjunct with) one of ``others``."""
+        h = self.head(start, end)
+        heads = {self.head(o.start, o.end) for o in others} - {None}
+        if h is None or not heads:
+            return False
+
+        def top(i: int) -> int:
+            for _ in range(8):
+                if self._dep(i) != "conj" or self.tokens[i]["h"] == i:
+                    break
+                i = self.tokens[i]["h"]
+            return i
+        # the parser often hangs the second conjunct on the verb (« cherche » ... « conseils »)
+        return top(h) in {top(x) for x in heads} | {self.tokens[x]["h"] for x in heads}
+
+    def speaks_of_self(self) -> bool:
+        """Somewhere the writer is a subject (« je suis », « nos élus veulent »): the message tells about them."""
+        return any(self._dep(i).startswith("nsubj") and (self._low(i) in {"je", "j'", "j", "on", "nous"}
+                                                         or any(self._low(c) in FIRST_POSSESSIVES for c in self.children[i]))
+                   for i in range(len(self.tokens)))
 
     def acts_in_passing(self, start: int, end: int) -> bool:
         """The words are the subject of a verb (not of « être »), without « notre », « mon »: another actor of

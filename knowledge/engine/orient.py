@@ -70,6 +70,8 @@ class Orientation:
     exclusions: dict[str, Exclusion] = field(default_factory=dict)
     manque: list[str] = field(default_factory=list)  # questions whose answer would make it more precise
     reseaux: list[Recommendation] = field(default_factory=list)  # the networks of the person's public or form
+    # schemes the person named that are not for them: id -> (name, the reason in words)
+    cites_exclus: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def ids(self) -> list[str]:
@@ -308,6 +310,7 @@ def orient(raw_profile: Mapping[str, Any] | Profile | None, catalogue: Catalogue
         # is no answer: the desks are).
         if len(candidates) >= MIN_SPECIFIC or (relax_stage and candidates):
             break
+    chosen, named_out = _named_first(chosen, catalogue, profile, place, territories, members, limit)
     recs = []
     for scheme, level, _score, _near in chosen:
         rec = _recommendation(scheme, profile, place, level, catalogue, territories, members, desk=False)
@@ -318,7 +321,37 @@ def orient(raw_profile: Mapping[str, Any] | Profile | None, catalogue: Catalogue
         notes.append("Peu de dispositifs correspondent exactement à votre situation : "
                      "j'ai élargi la recherche aux plus proches.")
     guichets = desks(catalogue, profile, place, territories, members)
-    return Orientation(profile, place, recs, guichets, notes, widened, exclusions, missing(profile), reseaux)
+    return Orientation(profile, place, recs, guichets, notes, widened, exclusions, missing(profile), reseaux,
+                       named_out)
+
+
+# Why a scheme the person named is not for them is worth saying only on grounds of their profile: out of
+# their territory its regional counterpart is in the answer, and a national network gives way to its member.
+NAMED_REASONS = {Code.PUBLIC_RESERVE, Code.COLLECTIVITES_SEULEMENT, Code.EMPLOYEUR, Code.STRUCTURE_EXISTANTE,
+                 Code.STATUT, Code.PAS_COLLECTIVITES, Code.INNOVATION, Code.FORME, Code.STADE, Code.ECHELLE,
+                 Code.HISTORIQUE}
+
+
+def _named_first(chosen: list[tuple], catalogue: Catalogue, profile: Profile, place: Place,
+                 territories: Territories | None, members: Mapping[str, str], limit: int):
+    """The schemes the person asked for by name (« candidater à Territoires zéro chômeur ») come first when
+    they fit, whatever the need; those that do not fit are returned with the reason, to be said."""
+    first, excluded = [], {}
+    for scheme_id in profile.demandes:
+        scheme = catalogue.get(scheme_id)
+        if scheme is None or scheme.get("guichet") or scheme_id in members:
+            continue
+        why_not = exclusion(scheme, profile, place, territories, relax_stage=False, relax_needs=True)
+        if why_not is not None and why_not.code != Code.NON_SERVICE:  # asked for by name: the need is said
+            if why_not.code in NAMED_REASONS:
+                excluded[scheme_id] = (scheme["nom"], wording.reason(why_not.code.value, scheme, why_not.detail,
+                                                                     catalogue))
+            continue
+        level = territory_level(scheme, place, territories)
+        first.append(next((c for c in chosen if c[0]["id"] == scheme_id), None)
+                     or (scheme, level, fit(scheme, profile, level).score, 0))
+    ids = {c[0]["id"] for c in first}
+    return (first + [c for c in chosen if c[0]["id"] not in ids])[:limit], excluded
 
 
 def open_questions(raw_profile: Mapping[str, Any] | Profile | None, catalogue: Catalogue,

@@ -27,6 +27,7 @@ class Profile:
     publics: tuple[str, ...] = ()
     forme_envisagee: str | None = None  # the legal form to create, or that a structure would take
     test_activite: bool | None = None   # wants to test an activity before creating a structure
+    demandes: tuple[str, ...] = ()      # schemes the person asked for by name (catalogue ids)
 
     def as_contract(self) -> dict[str, Any]:
         """The profile as the contract's payload shows it (unset values omitted)."""
@@ -44,6 +45,8 @@ class Profile:
             out["forme_envisagee"] = self.forme_envisagee
         if self.test_activite is not None:
             out["test_activite"] = self.test_activite
+        if self.demandes:
+            out["dispositifs_demandes"] = list(self.demandes)
         return out
 
 
@@ -119,6 +122,7 @@ def clean_profile(raw: Mapping[str, Any] | Profile | None) -> tuple[Profile, lis
     secteur = raw.get("secteur") if isinstance(raw.get("secteur"), str) else None
     forme = raw.get("forme_envisagee") if raw.get("forme_envisagee") in FORMES else None
     test = raw.get("test_activite") if isinstance(raw.get("test_activite"), bool) else None
+    demandes = tuple(dict.fromkeys(d for d in _as_list(raw.get("dispositifs_demandes")) if isinstance(d, str)))
 
     if statut in ("sans_structure", "collectivite") and employeur is not None:
         if statut == "sans_structure" and employeur:
@@ -130,7 +134,7 @@ def clean_profile(raw: Mapping[str, Any] | Profile | None) -> tuple[Profile, lis
     if forme == statut:
         forme = None  # a form considered is a change: an association does not « become » one
     return Profile(statut, employeur, stade, commune, departement, besoins, secteur, innovation,
-                   publics, forme, test), notes
+                   publics, forme, test, demandes), notes
 
 
 def locate(profile: Profile, territories: Territories | None) -> tuple[Place, list[str]]:

@@ -189,6 +189,30 @@ def scheme_names() -> re.Pattern:
     return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE) if parts else re.compile(r"(?!x)x")
 
 
+@lru_cache(maxsize=1)
+def _scheme_name_pattern() -> tuple[re.Pattern | None, dict[str, str]]:
+    from knowledge.catalogue import load_catalogue
+
+    ids: dict[str, str] = {}
+    catalogue, _ = load_catalogue(strict=False)
+    for scheme in catalogue:
+        for name in [scheme["nom"], scheme.get("acronyme") or "", *scheme.get("alias", [])]:
+            key = fold(name).strip()
+            if len(key) >= 3:
+                ids.setdefault(key, scheme["id"])
+    parts = sorted((re.escape(k) for k in ids), key=len, reverse=True)
+    return (re.compile(_BOUND_L + "(?:" + "|".join(parts) + ")" + _BOUND_R) if parts else None), ids
+
+
+def named_schemes(text: str) -> list[tuple[str, int, int]]:
+    """The catalogue's schemes a text names (by name, acronym or alias), as (id, start, end) in the text."""
+    pattern, ids = _scheme_name_pattern()
+    folded, where = fold_with_map(text)
+    if pattern is None or not folded:
+        return []
+    return [(ids[m.group(0)], where[m.start()], where[m.end() - 1] + 1) for m in pattern.finditer(folded)]
+
+
 class _UniqueKeyLoader(yaml.SafeLoader):
     """A YAML loader that refuses a key given twice (the second would silently replace the first)."""
 
