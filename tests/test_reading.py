@@ -49,8 +49,7 @@ NEGATION_AND_INTENTION = [
     ("pas encore d'entreprise, je réfléchis", {"statut": "sans_structure", "stade": "idee"}),
     # intention: the form a person plans is not their status today, and wanting to create does not say
     # whether the project is an idea or being created (the stage is asked)
-    ("avant de me lancer en société je voudrais tester", {"statut": "sans_structure", "stade": "creation",
-                                                          "besoins": ["accompagnement"]}),
+    ("avant de me lancer en société je voudrais tester", {"statut": "sans_structure", "stade": "creation"}),
     ("on voudrait monter une association de quartier", {"statut": "sans_structure"}),
     ("on envisage de créer une SCOP avec les collègues", {"statut": "sans_structure"}),
     ("je souhaite créer ma micro-entreprise", {"statut": "sans_structure"}),
@@ -385,6 +384,12 @@ def test_plain_answers_to_the_stage_question(nlp, territories, text, stade):
     ("je suis adjoint au maire, on voudrait se porter candidats à Territoire zéro chômeur", None,
      {"statut": "collectivite"}),
     ("on voudrait adhérer au Mouvement associatif", None, {}),
+    # a situation said after a place is the writer's, not the place's
+    ("je suis à Muret (31600), au chômage, et je voudrais tester mon activité", None,
+     {"statut": "sans_structure", "stade": "creation", "commune": "31395", "departement": "31"}),
+    # the department named elsewhere in the message decides between homonyms
+    ("je travaille à la mairie du Lamentin, en Martinique", None,
+     {"statut": "collectivite", "commune": "97213", "departement": "972"}),
     # premises lost are premises needed
     ("on n'a plus de salle", "besoins", {"besoins": ["hebergement"]}),
     ("l'asso a perdu son local le mois dernier", None, {"statut": "association", "besoins": ["hebergement"]}),
@@ -394,9 +399,14 @@ def test_plain_answers_to_the_stage_question(nlp, territories, text, stade):
     ("toute seule", "employeur", {"employeur": False}),
     # asking for a person is not a need
     ("est-ce que je peux parler à un conseiller ?", None, {}),
-    # testing an activity is done with an accompaniment
+    # wanting to test says the stage, not the need: that is asked (« when the need is unclear, ask »)
     ("je suis au RSA et je voudrais tester mon activité de couture", None,
-     {"statut": "sans_structure", "stade": "creation", "besoins": ["accompagnement"]}),
+     {"statut": "sans_structure", "stade": "creation"}),
+    # the story before a request is context: only the request is a need
+    ("depuis la baisse de nos financements on a du mal à maintenir les emplois, on voudrait être accompagnés",
+     None, {"stade": "consolidation", "besoins": ["accompagnement"]}),
+    ("on cherche un local et des conseils", None, {"besoins": ["hebergement", "accompagnement"]}),
+    ("on cherche des financements pour rénover un bâtiment", None, {"besoins": ["financement"]}),
     # stages said in other words
     ("on vient tout juste de déposer les statuts de l'association", None, {"statut": "association", "stade": "creation"}),
     ("l'association a un gros trou de trésorerie", None, {"statut": "association", "stade": "consolidation"}),

@@ -214,12 +214,12 @@ def _besoins(msg: _Message, known: dict, out: dict) -> None:
                          or s.other_subject(m.start, m.end) or s.own_activity(m.start, m.end))]
         words += [m for m in msg.of("besoins", "faibles")
                   if s.asked_for(m.start, m.end) and not s.negated(m.start, m.end)]
-        # A need is what the person asks for: when they ask (« on cherche un accompagnement »), the words
-        # of the story around it (« depuis la baisse de nos financements ») are context, not more needs.
-        asked = [m for m in words if s.asked_for(m.start, m.end) or s.wished(m.start, m.end)
-                 or "comment" in fold(msg.text[max(0, m.start - 25):m.end]).split()[-4:]]  # « comment le financer »
+        # A need is what the person asks for: when they ask for something, the words of the story that
+        # leads to it (« depuis la baisse de nos financements », « on a du mal à maintenir les emplois »)
+        # are context, not more needs.
+        asked = [m for m in words if s.asked_for(m.start, m.end) or s.wished(m.start, m.end)]
         if asked:
-            words = [m for m in words if m in asked or s.coordinated_with(m.start, m.end, asked)]
+            words = [m for m in words if m in asked or not _in_the_story(msg, m)]
     if msg.intent == "ask_human":
         # « un conseiller au téléphone » asks for a person (the call-back), not for an accompaniment.
         words = [m for m in words if m.value != "accompagnement"]
@@ -259,6 +259,12 @@ def _flags(msg: _Message, out: dict) -> None:
     for kind in ("innovation_sociale", "test_activite"):
         for m in msg.of(kind, "mots"):
             out[kind] = not msg.syntax.negated(m.start, m.end)
+
+
+def _in_the_story(msg: _Message, m: Match) -> bool:
+    """The words come just after « depuis », « du mal à », « la baisse de »… in their clause (signaux.recit)."""
+    before = re.split(r"[.;:!?,]", msg.text[max(0, m.start - 45):m.start])[-1]
+    return bool(vocabulary().signal("recit").search(fold(before)))
 
 
 def _named(msg: _Message, known: dict, out: dict) -> None:
@@ -328,11 +334,6 @@ def read_message(parse: dict, requested: Optional[str], known: Optional[dict], t
         _employeur(msg, out)
         _flags(msg, out)
         _named(msg, known, out)
-        if out.get("test_activite") and not out.get("besoins") and not known.get("besoins") \
-                and msg.intent in STATEMENT_INTENTS \
-                and out.get("statut", known.get("statut")) in (None, "sans_structure"):
-            # Testing an activity is done with an accompaniment (a CAE, a couveuse): that is the need.
-            out["besoins"] = ["accompagnement"]
     statut = out.get("statut", known.get("statut"))
     if statut in ("sans_structure", "collectivite"):
         out.pop("employeur", None)

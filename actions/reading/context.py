@@ -33,7 +33,8 @@ INTENT_VERBS = {"vouloir", "souhaiter", "envisager", "penser", "compter", "proje
                 "chercher", "viser", "imaginer", "préparer", "devoir", "pouvoir"}
 # Verbs that make something new: their object is a plan (« créer ma boîte », « monter une asso »).
 NEW_VERBS = {"créer", "monter", "lancer", "fonder", "ouvrir", "constituer", "immatriculer", "déclarer",
-             "démarrer", "installer", "implanter", "construire", "bâtir", "mettre", "organiser", "former", "faire"}
+             "démarrer", "installer", "implanter", "construire", "bâtir", "mettre", "organiser", "former", "faire",
+             "monte", "cree", "relancer"}  # the parser's lemma of « je monte », « je cree » is the form itself
 # Verbs that change something that exists: the object is the present structure, the target
 # (« en SCOP », « devenir une SCIC ») the plan (« passer mon entreprise en SCOP »).
 CHANGE_VERBS = {"passer", "transformer", "devenir", "transmettre", "céder", "reprendre", "racheter",
@@ -101,7 +102,8 @@ class Syntax:
         return self.tokens[i]["t"].lower()
 
     def _lemma(self, i: int) -> str:
-        return self.tokens[i].get("l") or self._low(i)
+        """The lemma without accents: people type « creer une asso », and the parser's lemma is then « creer »."""
+        return fold_word(self.tokens[i].get("l") or self._low(i))
 
     def _dep(self, i: int) -> str:
         return self.tokens[i].get("d") or ""
@@ -135,7 +137,7 @@ class Syntax:
         """« on a créé », « on vient de créer »: done, so its object is a present fact."""
         tok = self.tokens[verb]
         if tok.get("m", {}).get("VerbForm") == "Part" and any(
-                self._dep(c).startswith("aux") and self._lemma(c) in ("avoir", "être") for c in self.children[verb]):
+                self._dep(c).startswith("aux") and self._lemma(c) in ("avoir", "etre") for c in self.children[verb]):
             return True
         head = tok["h"]
         return head != verb and self._lemma(head) == "venir" and any(
@@ -312,7 +314,7 @@ class Syntax:
     def creation_wished(self, start: int, end: int) -> bool:
         """« on veut créer », « je voudrais me lancer »: making something new, only wished."""
         h = self.head(start, end)
-        return h is not None and self._lemma(h) in NEW_VERBS | {"lancer", "démarrer"} and self.wished(start, end)
+        return h is not None and self._lemma(h) in NEW_VERBS | {"lancer", "demarrer"} and self.wished(start, end)
 
     def _after_create_word(self, h: int) -> bool:
         """« se lancer en société », « passer en SCOP »: the parser may attach the noun elsewhere, so
@@ -340,12 +342,12 @@ class Syntax:
         h = self.head(start, end)
         if h is None or not self.negated(start, end):
             return False
-        if any(self._dep(c) == "case" and self._lemma(c) in ("dans", "chez", "à", "pour", "avec", "auprès") for c in self.children[h]):
+        if any(self._dep(c) == "case" and self._lemma(c) in ("dans", "chez", "a", "pour", "avec", "aupres") for c in self.children[h]):
             return False  # « pas de salarié dans l'association »: the structure is where, not what is missing
         roots = {self.negation_root.get(i) for i in self.negated_by[h] - self._span(start, end)}
         node = h
         for _ in range(8):
-            if any(self._lemma(c) == "être" and self._dep(c) == "cop" for c in self.children[node]):
+            if any(self._lemma(c) == "etre" and self._dep(c) == "cop" for c in self.children[node]):
                 return False
             if node in roots or self.tokens[node]["h"] == node:
                 return True
@@ -383,7 +385,7 @@ class Syntax:
             return True  # « il nous faudrait un local »
         if self.tokens[s].get("p") not in ("NOUN", "PROPN", "PRON"):
             return True  # a misparse (a verb as subject) says nothing of who it is
-        if self.tokens[s].get("p") == "PROPN" or self._lemma(s) in OTHER_PEOPLE or low in ("il", "elle", "ils", "elles"):
+        if self.tokens[s].get("p") == "PROPN" or self._lemma(s) in OTHER_PEOPLE_F or low in ("il", "elle", "ils", "elles"):
             return False
         return any(self._low(c) in FIRST_POSSESSIVES for c in self.children[s]) or self.tokens[s].get("p") == "NOUN"
 
@@ -408,7 +410,8 @@ class Syntax:
         if any(self._low(c) in FIRST_POSSESSIVES for c in self.children[node]):
             return False  # « mon idée », « notre asso »
         span = self._span(start, end)
-        if (dep.startswith("nmod") or dep == "obl:mod") and self.tokens[head].get("p") in ("NOUN", "PROPN") and head not in span \
+        # (a place is described by nothing: « je suis à Revel, au RSA » hangs « au RSA » on « Revel »)
+        if (dep.startswith("nmod") or dep == "obl:mod") and self.tokens[head].get("p") == "NOUN" and head not in span \
                 and any(self._dep(c) == "case" for c in self.children[node]) \
                 and not self._of_member_noun(head):
             return True  # « des jeunes au RSA »: the words describe another noun
@@ -418,7 +421,7 @@ class Syntax:
                 return False
             if self._of_member_noun(head):
                 return False
-            if self._lemma(head) in MEMBER_VERBS and cases[0] in ("dans", "pour", "chez"):
+            if self._lemma(head) in MEMBER_VERBS and cases[0] in ("dans", "pour", "chez", "a", "au"):
                 return False
             return True
         if self._other_person_before(h):
@@ -535,3 +538,9 @@ class Syntax:
 MEMBER_NOUNS_F = {fold_word(w) for w in MEMBER_NOUNS}
 FORM_NOUNS_F = {fold_word(w) for w in FORM_NOUNS}
 OTHER_PEOPLE_F = {fold_word(w) for w in OTHER_PEOPLE}
+# Lemmas are compared without accents (``Syntax._lemma``): so are the sets of lemmas.
+INTENT_VERBS, NEW_VERBS, CHANGE_VERBS, CREATE_VERBS, CREATE_NOUNS, FUTURE_MARKS, NEED_TRIGGERS, IMPERSONAL, \
+    MEMBER_VERBS, HIRE_VERBS, LOCATION_VERBS, SERVICE_VERBS, BENEFICIARY_VERBS, SELF_PREPOSITIONS = (
+        {fold_word(w) for w in words} for words in (
+            INTENT_VERBS, NEW_VERBS, CHANGE_VERBS, CREATE_VERBS, CREATE_NOUNS, FUTURE_MARKS, NEED_TRIGGERS, IMPERSONAL,
+            MEMBER_VERBS, HIRE_VERBS, LOCATION_VERBS, SERVICE_VERBS, BENEFICIARY_VERBS, SELF_PREPOSITIONS))

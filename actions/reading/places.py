@@ -130,6 +130,15 @@ def place_from_message(text: str, entities: Iterable[dict], intent: Optional[str
                 if found.status == "found" and found.commune is not None and \
                         found.commune.departement == best.result.departement.code:
                     return place_slots(found, answer=False)
+        named = [m.result.departement.code for m in mentions if m is not best and m.result.kind == "departement"
+                 and m.result.departement is not None]
+        commune = best.result.commune
+        if named and commune is not None and commune.departement not in named:
+            # « la ville du Lamentin, en Martinique »: the department named decides (Le Lamentin, not
+            # Lamentin in Guadeloupe)
+            other = territories.lookup(f"{text[best.start:best.end]} ({named[0]})")
+            if other.status == "found" and other.commune is not None and other.commune.departement == named[0]:
+                return place_slots(other, answer=False)
         if best.result.status == "ambiguous":
             # « à la Réunion, à Saint-Denis »: a department named elsewhere in the message decides.
             named = [m.result.departement.code for m in mentions if m is not best and m.result.kind == "departement"

@@ -27,7 +27,7 @@ KINDS = ("persona", "statut", "employeur", "stade", "besoins", "innovation_socia
 FLAGS = ("innovation_sociale", "test_activite")
 ALLOWED = {"statut": STATUTS, "stade": STADES, "besoins": BESOINS, "employeur": ("oui", "non"),
            "innovation_sociale": ("oui",), "test_activite": ("oui",)}
-SIGNALS = ("question", "hypothese", "recommencer")
+SIGNALS = ("question", "hypothese", "recommencer", "recit")
 _BOUND_L, _BOUND_R = r"(?<![a-z0-9])", r"(?![a-z0-9])"
 _LIGATURES = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"}
 
