@@ -390,6 +390,13 @@ def test_plain_answers_to_the_stage_question(nlp, territories, text, stade):
     # the department named elsewhere in the message decides between homonyms
     ("je travaille à la mairie du Lamentin, en Martinique", None,
      {"statut": "collectivite", "commune": "97213", "departement": "972"}),
+    # the business to take over is not the writer's structure
+    ("je suis au chômage et je voudrais reprendre une entreprise de menuiserie", None,
+     {"statut": "sans_structure", "stade": "reprise"}),
+    ("on est quatre habitants et on voudrait racheter le café du village, le patron part à la retraite", None,
+     {"statut": "sans_structure", "stade": "reprise"}),
+    ("nous sommes une SCOP et nous voulons reprendre une autre entreprise du secteur", None,
+     {"statut": "cooperative", "stade": "reprise"}),
     # premises lost are premises needed
     ("on n'a plus de salle", "besoins", {"besoins": ["hebergement"]}),
     ("l'asso a perdu son local le mois dernier", None, {"statut": "association", "besoins": ["hebergement"]}),

@@ -129,7 +129,8 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
         vocabulary().personas[m.value].get("statut") == "sans_structure" and msg.syntax.of_someone_named(m.start, m.end))
         and not (m.value == "seul" and msg.answering("employeur"))  # « toute seule »: nobody employed
         and not (vocabulary().personas[m.value].get("statut") not in (None, "sans_structure")
-                 and msg.syntax.wished(m.start, m.end))]  # « tester l'activité dans une CAE »: a wish
+                 and msg.syntax.wished(m.start, m.end) and msg.syntax.names_a_thing(m.start, m.end))]
+    # (« tester l'activité dans une CAE »: a wish; « reprendre l'entreprise de mon patron » says who one is)
     planned = [m for m in msg.of("statut", "mots") if msg.syntax.intended(m.start, m.end)
                and not msg.syntax.negated(m.start, m.end) and not msg.syntax.other_subject(m.start, m.end)]
     not_created = [m for m in msg.of("statut", "mots") if msg.syntax.negated_structure(m.start, m.end)]

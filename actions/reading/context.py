@@ -40,6 +40,7 @@ NEW_VERBS = {"créer", "monter", "lancer", "fonder", "ouvrir", "constituer", "im
 CHANGE_VERBS = {"passer", "transformer", "devenir", "transmettre", "céder", "reprendre", "racheter",
                 "développer", "structurer", "rejoindre", "évoluer", "basculer", "convertir"}
 CREATE_VERBS = NEW_VERBS | CHANGE_VERBS
+TAKEOVER_VERBS = {"reprendre", "racheter", "relancer"}
 CREATE_NOUNS = {"création", "projet", "idée", "envie", "lancement", "reprise", "transmission",
                 "transformation", "passage", "constitution", "montage", "ouverture", "démarrage"}
 FUTURE_MARKS = {"avant", "pour", "afin"}
@@ -270,6 +271,11 @@ class Syntax:
         # the parser often hangs the second conjunct on the verb (« cherche » ... « conseils »)
         return top(h) in {top(x) for x in heads} | {self.tokens[x]["h"] for x in heads}
 
+    def names_a_thing(self, start: int, end: int) -> bool:
+        """The words are a noun phrase (a kind of structure), not a verb phrase (« reprendre l'entreprise de… »)."""
+        h = self.head(start, end)
+        return h is not None and self.tokens[h].get("p") in ("NOUN", "PROPN")
+
     def speaks_of_self(self) -> bool:
         """Somewhere the writer is a subject (« je suis », « nos élus veulent »): the message tells about them."""
         return any(self._dep(i).startswith("nsubj") and (self._low(i) in {"je", "j'", "j", "on", "nous"}
@@ -436,6 +442,10 @@ class Syntax:
         if dep == "obj" and head != node:
             if self._lemma(head) in BENEFICIARY_VERBS or self._lemma(head) in LOCATION_VERBS:
                 return True
+            if self._lemma(head) in TAKEOVER_VERBS:
+                # « reprendre une entreprise », « racheter le bar du village »: the business to take over,
+                # not the writer's own (« reprendre notre boîte » has its possessive, seen above)
+                return True
             if self._lemma(head) in CHANGE_VERBS:
                 return False  # « reprendre la boîte »: the company in question
             subject = self._subject(head)
@@ -540,7 +550,8 @@ FORM_NOUNS_F = {fold_word(w) for w in FORM_NOUNS}
 OTHER_PEOPLE_F = {fold_word(w) for w in OTHER_PEOPLE}
 # Lemmas are compared without accents (``Syntax._lemma``): so are the sets of lemmas.
 INTENT_VERBS, NEW_VERBS, CHANGE_VERBS, CREATE_VERBS, CREATE_NOUNS, FUTURE_MARKS, NEED_TRIGGERS, IMPERSONAL, \
-    MEMBER_VERBS, HIRE_VERBS, LOCATION_VERBS, SERVICE_VERBS, BENEFICIARY_VERBS, SELF_PREPOSITIONS = (
+    MEMBER_VERBS, HIRE_VERBS, LOCATION_VERBS, SERVICE_VERBS, BENEFICIARY_VERBS, SELF_PREPOSITIONS, TAKEOVER_VERBS = (
         {fold_word(w) for w in words} for words in (
             INTENT_VERBS, NEW_VERBS, CHANGE_VERBS, CREATE_VERBS, CREATE_NOUNS, FUTURE_MARKS, NEED_TRIGGERS, IMPERSONAL,
-            MEMBER_VERBS, HIRE_VERBS, LOCATION_VERBS, SERVICE_VERBS, BENEFICIARY_VERBS, SELF_PREPOSITIONS))
+            MEMBER_VERBS, HIRE_VERBS, LOCATION_VERBS, SERVICE_VERBS, BENEFICIARY_VERBS, SELF_PREPOSITIONS,
+            TAKEOVER_VERBS))
