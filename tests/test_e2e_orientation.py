@@ -99,7 +99,7 @@ SCENARIOS = [
              must=["theogone"], must_not=["pepinieres-toulouse-metropole", "la-serre-coworking"],
              why="Théogone hosting for young ESS companies: 000:2322-2353; 2012 pépinières are historical"),
     Scenario("association created in Toulouse needs start-up money",
-             ["on monte une association à Toulouse", "on démarre", "il nous faut des financements pour démarrer"],
+             ["on vient de créer notre association à Toulouse", "on démarre", "il nous faut des financements pour démarrer"],
              {"statut": "association", "stade": "creation", "commune": "31555", "besoins": ["financement"]},
              must=["fonds-amorcage-associatif"], must_not=["scop-invest", "socoden", "fonds-aides-communes-epci-cd31"],
              why="Fonds d'amorçage associatif 3-10 k€: 001:2141; CGSCOP tools only for SCOP/SCIC: 001:2150-2152"),

@@ -390,6 +390,11 @@ def test_plain_answers_to_the_stage_question(nlp, territories, text, stade):
     # the department named elsewhere in the message decides between homonyms
     ("je travaille à la mairie du Lamentin, en Martinique", None,
      {"statut": "collectivite", "commune": "97213", "departement": "972"}),
+    # a structure being set up is a plan, not yet the status (« on vient de créer » is done)
+    ("on monte une association à Toulouse", None,
+     {"statut": "sans_structure", "stade": "creation", "commune": "31555", "departement": "31"}),
+    ("on vient de créer notre association à Toulouse", None,
+     {"statut": "association", "stade": "creation", "commune": "31555", "departement": "31"}),
     # the business to take over is not the writer's structure
     ("je suis au chômage et je voudrais reprendre une entreprise de menuiserie", None,
      {"statut": "sans_structure", "stade": "reprise"}),
