@@ -103,7 +103,12 @@ class ActionReadMessage(Action):
             if as_answer.answered:
                 reading, intent = as_answer, "inform"
         if loop == "profil_form" and intent in QUESTION_INTENTS:
-            return [SlotSet("lecture_en_attente", reading.slots or None)] if reading.slots else []
+            # The profile facts wait for the question to be answered; a scheme asked for by name is kept now
+            # (it asks no question of the form, and the question's answer may not apply the pending facts).
+            named = reading.slots.get("dispositifs_demandes")
+            pending = {k: v for k, v in reading.slots.items() if k != "dispositifs_demandes"}
+            return ([SlotSet("lecture_en_attente", pending)] if pending else []) + \
+                ([SlotSet("dispositifs_demandes", named)] if named else [])
         events = [SlotSet(k, v) for k, v in reading.slots.items()]
         for slot, value in reading.corrections.items():
             if slot in ACKNOWLEDGED and slot != requested:

@@ -400,6 +400,8 @@ def test_plain_answers_to_the_stage_question(nlp, territories, text, stade):
      {"statut": "sans_structure", "stade": "reprise"}),
     ("on est quatre habitants et on voudrait racheter le café du village, le patron part à la retraite", None,
      {"statut": "sans_structure", "stade": "reprise"}),
+    ("nous sommes 5 salariés d'une menuiserie, le gérant part et on voudrait reprendre la boîte en SCOP", None,
+     {"statut": "entreprise", "employeur": True, "stade": "reprise"}),
     ("nous sommes une SCOP et nous voulons reprendre une autre entreprise du secteur", None,
      {"statut": "cooperative", "stade": "reprise"}),
     # premises lost are premises needed

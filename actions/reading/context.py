@@ -442,9 +442,13 @@ class Syntax:
         if dep == "obj" and head != node:
             if self._lemma(head) in BENEFICIARY_VERBS or self._lemma(head) in LOCATION_VERBS:
                 return True
-            if self._lemma(head) in TAKEOVER_VERBS:
-                # « reprendre une entreprise », « racheter le bar du village »: the business to take over,
-                # not the writer's own (« reprendre notre boîte » has its possessive, seen above)
+            if self._lemma(head) in TAKEOVER_VERBS and (
+                    any(self._lemma(c) in ("un", "une", "des") for c in self.children[node])
+                    or any(self._dep(c).startswith("nmod") and not any(self._lemma(g) in SELF_PREPOSITIONS
+                                                                       for g in self.children[c])
+                           for c in self.children[node])):  # « la boîte en SCOP » is still the same boîte
+                # « reprendre une entreprise », « racheter le bar du village »: a business to take over, not
+                # the writer's own (« reprendre la boîte » where they work, « notre boîte », is theirs)
                 return True
             if self._lemma(head) in CHANGE_VERBS:
                 return False  # « reprendre la boîte »: the company in question
