@@ -427,6 +427,12 @@ def test_plain_answers_to_the_stage_question(nlp, territories, text, stade):
     ("on galère à trouver des bénévoles", None, {}),
     ("la mairie voudrait sauver l'épicerie du village", None, {"statut": "collectivite"}),
     ("on voudrait s'agrandir", "stade", {"stade": "developpement"}),
+    # help about the statutes or the tenders names the need it is about
+    ("il nous faudrait des conseils pour rédiger les statuts", None, {"besoins": ["juridique"]}),
+    ("on a besoin d'aide pour répondre à des appels d'offres", None, {"besoins": ["marches"]}),
+    ("on voudrait créer notre premier poste", None, {"besoins": ["emploi"], "employeur": False}),
+    ("notre modèle est trop dépendant des subventions, on cherche un accompagnement", None,
+     {"besoins": ["accompagnement"]}),
     # the topic of a training is not another need
     ("il nous faudrait une formation à la gouvernance", None, {"besoins": ["formation"]}),
     ("on ne sait pas comment le financer", "besoins", {"besoins": ["financement"]}),
