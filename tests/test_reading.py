@@ -427,6 +427,9 @@ def test_plain_answers_to_the_stage_question(nlp, territories, text, stade):
     ("on galère à trouver des bénévoles", None, {}),
     ("la mairie voudrait sauver l'épicerie du village", None, {"statut": "collectivite"}),
     ("on voudrait s'agrandir", "stade", {"stade": "developpement"}),
+    # a place first, then what the writer is
+    ("Saint-Gaudens, association de 12 ans, on a perdu une subvention", None,
+     {"statut": "association", "stade": "consolidation", "commune": "31483", "departement": "31"}),
     # help about the statutes or the tenders names the need it is about
     ("il nous faudrait des conseils pour rédiger les statuts", None, {"besoins": ["juridique"]}),
     ("on a besoin d'aide pour répondre à des appels d'offres", None, {"besoins": ["marches"]}),

@@ -409,6 +409,9 @@ class Syntax:
             node = self.tokens[node]["h"]
         dep = self._dep(node)
         head = self.tokens[node]["h"]
+        if dep in ("appos", "nmod") and self.tokens[head].get("p") == "PROPN" \
+                and not any(self._dep(c) == "case" for c in self.children[node]):
+            return False  # « L'Isle-en-Dodon, asso de 8 ans, … »: the place, then what the writer is
         if any(self._dep(c) == "cop" for c in self.children[node]):
             # « je suis au RSA », « nous sommes une asso »: a predicate says what its subject is.
             subject = self._subject(node)
