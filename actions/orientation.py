@@ -19,7 +19,7 @@ from actions import replies
 from actions.knowledge_client import get_client
 from actions.read import answered_as_a_question
 from actions.tracker import entity_values, latest_text, profile_from_tracker
-from knowledge.vocabulary import fold
+from knowledge.vocabulary import fold, named_schemes
 
 ORDINALS = {
     "premier": 1, "premiere": 1, "1er": 1, "1ere": 1, "un": 1, "1": 1,
@@ -33,19 +33,10 @@ MORE = 12  # how many schemes « d'autres pistes » may reach
 
 
 def find_scheme_in_text(text: str, prefer: List[str]) -> Optional[str]:
-    """The catalogue entry a user names, by id, name, acronym or alias (longest match wins; at equal
-    length one just shown, then the one that applies at the user's place, wins)."""
-    folded = f" {fold(text)} "
-    best: tuple | None = None
-    for scheme in get_client().catalogue:
-        for name in [scheme["nom"], scheme.get("acronyme") or "", *scheme.get("alias", [])]:
-            key = fold(name)
-            if len(key) < 2 or f" {key} " not in folded:
-                continue
-            rank = (len(key), scheme["id"] in prefer, scheme["id"])
-            if best is None or rank > best:
-                best = rank
-    return best[2] if best else None
+    """The catalogue entry a user names, by id, name, acronym or alias (the longest name wins; at equal
+    length one just shown, then the last by id)."""
+    found = [(end - start, i in prefer, i) for i, start, end in named_schemes(text, min_length=2)]
+    return max(found)[2] if found else None
 
 
 def ordinal_in_text(text: str) -> Optional[int]:

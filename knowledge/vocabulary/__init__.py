@@ -190,27 +190,29 @@ def scheme_names() -> re.Pattern:
 
 
 @lru_cache(maxsize=1)
-def _scheme_name_pattern() -> tuple[re.Pattern | None, dict[str, str]]:
+def _scheme_name_pattern() -> tuple[re.Pattern | None, dict[str, tuple[str, ...]]]:
     from knowledge.catalogue import load_catalogue
 
-    ids: dict[str, str] = {}
+    ids: dict[str, tuple[str, ...]] = {}
     catalogue, _ = load_catalogue(strict=False)
     for scheme in catalogue:
         for name in [scheme["nom"], scheme.get("acronyme") or "", *scheme.get("alias", [])]:
             key = fold(name).strip()
-            if len(key) >= 3:
-                ids.setdefault(key, scheme["id"])
+            if len(key) >= 2 and scheme["id"] not in ids.get(key, ()):
+                ids[key] = ids.get(key, ()) + (scheme["id"],)
     parts = sorted((re.escape(k) for k in ids), key=len, reverse=True)
     return (re.compile(_BOUND_L + "(?:" + "|".join(parts) + ")" + _BOUND_R) if parts else None), ids
 
 
-def named_schemes(text: str) -> list[tuple[str, int, int]]:
-    """The catalogue's schemes a text names (by name, acronym or alias), as (id, start, end) in the text."""
+def named_schemes(text: str, min_length: int = 3) -> list[tuple[str, int, int]]:
+    """The catalogue's schemes a text names (by name, acronym or alias), as (id, start, end) in the text,
+    longest name first at each place; a name shared by two schemes (« CRESS ») gives both."""
     pattern, ids = _scheme_name_pattern()
     folded, where = fold_with_map(text)
     if pattern is None or not folded:
         return []
-    return [(ids[m.group(0)], where[m.start()], where[m.end() - 1] + 1) for m in pattern.finditer(folded)]
+    return [(i, where[m.start()], where[m.end() - 1] + 1) for m in pattern.finditer(folded)
+            if len(m.group(0)) >= min_length for i in ids[m.group(0)]]
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
