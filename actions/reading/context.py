@@ -255,22 +255,6 @@ class Syntax:
         subject = self._subject(h)
         return subject is not None and self._low(subject) in {"je", "j'", "j", "on", "nous", "moi"}
 
-    def coordinated_with(self, start: int, end: int, others) -> bool:
-        """« un local et des conseils »: the words are a conjunct of (or share a conjunct with) one of ``others``."""
-        h = self.head(start, end)
-        heads = {self.head(o.start, o.end) for o in others} - {None}
-        if h is None or not heads:
-            return False
-
-        def top(i: int) -> int:
-            for _ in range(8):
-                if self._dep(i) != "conj" or self.tokens[i]["h"] == i:
-                    break
-                i = self.tokens[i]["h"]
-            return i
-        # the parser often hangs the second conjunct on the verb (« cherche » ... « conseils »)
-        return top(h) in {top(x) for x in heads} | {self.tokens[x]["h"] for x in heads}
-
     def names_a_thing(self, start: int, end: int) -> bool:
         """The words are a noun phrase (a kind of structure), not a verb phrase (« reprendre l'entreprise de… »)."""
         h = self.head(start, end)
