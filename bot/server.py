@@ -7,7 +7,8 @@
                             CORS only for allowed origins, 403 for any other Origin;
 - ``GET /embed?partenaire=<id>``  the widget alone, for an iframe; ``frame-ancestors`` limited to
                             the partner's origins;
-- ``GET /health``, ``GET /config.json`` (Rasa URL for the browser).
+- ``GET /health``, ``GET /config.json`` (Rasa URL for the browser);
+- ``/accueil/``             the reception staff console (``bot.console``).
 
 The browser talks to the Rasa server directly (socket.io channel ``channels.socketio``), which
 applies the same list of allowed origins (``bot.partners``).
@@ -242,6 +243,9 @@ def create_app(env: Optional[dict] = None) -> web.Application:
     app.router.add_get("/widget/config.json", widget_config)
     app.router.add_get("/embed", embed)
     app.router.add_static("/static/", STATIC_DIR, show_index=False)
+    from bot.console import views as console  # the staff console, on the same server
+
+    console.setup(app, dict(env))
     return app
 
 

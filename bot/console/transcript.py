@@ -1,0 +1,71 @@
+"""The conversation of a request, read from the Rasa server, with personal data masked.
+
+Staff see what the person said and what the assistant answered, but never the name,
+e-mail, phone or message typed into the call-back form (they are in the request itself,
+shown once, with the consent), nor an e-mail or phone number typed anywhere else.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Any, Optional
+from urllib.parse import quote
+
+import aiohttp
+
+ROOT = Path(__file__).resolve().parents[2]
+MASK = "[masqué]"
+PERSONAL_SLOTS = {"contact_nom", "contact_coordonnees", "contact_message"}
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+PHONE = re.compile(r"(?<!\d)(?:\+\d{2,3}[ .\-]?|0)\d(?:[ .\-]?\d{2}){4}(?!\d)")
+
+
+def mask_text(text: str) -> str:
+    return PHONE.sub(MASK, EMAIL.sub(MASK, text or ""))
+
+
+def masked_turns(events: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """[{"qui": "personne"|"assistant", "texte": …}] from tracker events, personal answers masked."""
+    turns: list[dict[str, str]] = []
+    requested: Optional[str] = None
+    for event in events:
+        kind = event.get("event")
+        if kind == "slot" and event.get("name") == "requested_slot":
+            requested = event.get("value")
+        elif kind == "active_loop" and not event.get("name"):
+            requested = None
+        elif kind == "user":
+            text = event.get("text") or ""
+            if text.startswith("/"):  # a button: show what it meant, not the payload
+                text = f"(bouton) {text.split('{', 1)[0].lstrip('/')}"
+            turns.append({"qui": "personne", "texte": MASK if requested in PERSONAL_SLOTS else mask_text(text)})
+        elif kind == "bot" and event.get("text"):
+            turns.append({"qui": "assistant", "texte": mask_text(event["text"])})
+    return turns
+
+
+def rasa_token(env: Optional[dict] = None) -> Optional[str]:
+    env = os.environ if env is None else env
+    if env.get("RASA_API_TOKEN"):
+        return env["RASA_API_TOKEN"]
+    path = ROOT / "var" / "rasa_api_token"
+    return path.read_text(encoding="utf-8").strip() or None if path.exists() else None
+
+
+async def fetch_transcript(conversation_id: str, env: Optional[dict] = None) -> Optional[list[dict[str, str]]]:
+    """The masked turns, or None when the Rasa server cannot give them (stopped, unknown conversation)."""
+    env = os.environ if env is None else env
+    base = env.get("RASA_INTERNAL_URL") or f"http://127.0.0.1:{int(env.get('RASA_PORT', 5005))}"
+    params = {"token": token} if (token := rasa_token(env)) else {}
+    url = f"{base.rstrip('/')}/conversations/{quote(conversation_id, safe='')}/tracker"
+    try:
+        timeout = aiohttp.ClientTimeout(total=5)
+        async with aiohttp.ClientSession(timeout=timeout) as http:
+            async with http.get(url, params={**params, "include_events": "ALL"}) as response:
+                if response.status != 200:
+                    return None
+                tracker = await response.json()
+    except (aiohttp.ClientError, TimeoutError, ValueError):
+        return None
+    return masked_turns(tracker.get("events") or [])

@@ -1,0 +1,276 @@
+"""Pages and JSON of the staff console under ``/accueil/`` (see CONTRACT.md, "Staff console").
+
+Every page but the sign-in form needs a live session: HTML pages redirect to
+``/accueil/connexion``, ``/accueil/api/…`` answers 401. Every form carries the session's CSRF
+token (the sign-in form a cookie-bound one). What an agent opens or changes is journaled.
+"""
+from __future__ import annotations
+
+import asyncio
+import functools
+import secrets
+from pathlib import Path
+from typing import Any, Callable, Optional
+from urllib.parse import urlencode
+
+import jinja2
+from aiohttp import web
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from bot.console import accounts, inbox
+from bot.console.models import AccessEntry, create_console_schema
+from bot.console.transcript import fetch_transcript
+from knowledge.db import HandoffRequest, database_url, make_engine, make_session_factory
+from knowledge.values import BESOINS, STADES
+from knowledge.wording import label
+
+SESSION_COOKIE = "ess_accueil"
+LOGIN_CSRF_COOKIE = "ess_accueil_csrf"
+PREFIX = "/accueil"
+SESSIONS = web.AppKey("console_sessions", sessionmaker)
+TEMPLATES = web.AppKey("console_templates", jinja2.Environment)
+KNOWLEDGE = web.AppKey("console_knowledge", object)
+ACTIONS = {"prendre": "claim", "liberer": "release", "commenter": "comment", "cloturer": "close",
+           "rouvrir": "reopen"}
+NO_STORE = {"Cache-Control": "no-store"}
+PAGE_CSP = ("default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; "
+            "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+
+
+def _address(request: web.Request) -> str:
+    return (request.remote or "inconnue")[:64]
+
+
+def _render(request: web.Request, name: str, status: int = 200, **context: Any) -> web.Response:
+    body = request.app[TEMPLATES].get_template(name).render(**context)
+    return web.Response(text=body, status=status, content_type="text/html", charset="utf-8",
+                        headers={**NO_STORE, "Content-Security-Policy": PAGE_CSP, "X-Frame-Options": "DENY"})
+
+
+def _secure(request: web.Request) -> bool:
+    return request.secure or request.headers.get("X-Forwarded-Proto") == "https"
+
+
+def signed_in(api: bool = False, admin: bool = False) -> Callable:
+    """Handlers that need a session get the agent as ``request["staff"]``."""
+    def wrap(handler):
+        @functools.wraps(handler)
+        async def inner(request: web.Request):
+            with request.app[SESSIONS]() as session, session.begin():
+                staff = accounts.current_staff(session, request.cookies.get(SESSION_COOKIE))
+            if staff is None:
+                if api:
+                    return web.json_response({"erreur": "Connexion requise."}, status=401, headers=NO_STORE)
+                raise web.HTTPSeeOther(f"{PREFIX}/connexion")
+            if admin and staff.role != "admin":
+                return _render(request, "erreur.html", status=403, staff=staff,
+                               message="Cette page est réservée aux administrateurs.")
+            request["staff"] = staff
+            return await handler(request)
+        return inner
+    return wrap
+
+
+async def _form(request: web.Request) -> dict[str, str]:
+    data = await request.post()
+    return {k: str(v) for k, v in data.items() if isinstance(v, str)}
+
+
+def _check_csrf(request: web.Request, form: dict[str, str]) -> None:
+    if not accounts.same_token(request["staff"].csrf_token, form.get("csrf_token")):
+        raise web.HTTPForbidden(text="Jeton de sécurité invalide : rechargez la page.")
+
+
+# Sign-in ---------------------------------------------------------------------------------------
+
+async def login_form(request: web.Request, error: Optional[str] = None, status: int = 200) -> web.Response:
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
+    response = _render(request, "connexion.html", status=status, csrf_token=token, error=error, staff=None)
+    response.set_cookie(LOGIN_CSRF_COOKIE, token, path=f"{PREFIX}/", httponly=True, samesite="Strict",
+                        secure=_secure(request), max_age=3600)
+    return response
+
+
+async def login(request: web.Request) -> web.Response:
+    form = await _form(request)
+    if not accounts.same_token(request.cookies.get(LOGIN_CSRF_COOKIE), form.get("csrf_token")):
+        return await login_form(request, "La page a expiré : saisissez à nouveau vos identifiants.", 403)
+    email, password, address = accounts.normalise_email(form.get("email", "")), form.get("password", ""), _address(request)
+    factory = request.app[SESSIONS]
+
+    def attempt() -> Optional[str]:
+        with factory() as session, session.begin():
+            if accounts.too_many_failures(session, email, address):
+                accounts.journal(session, email, "connexion_bloquee", adresse=address)
+                return "blocked"
+            user = accounts.check_password(session, email, password, address)
+            return accounts.open_session(session, user) if user else None
+
+    token = await asyncio.to_thread(attempt)
+    if token == "blocked":
+        return await login_form(request, "Trop de tentatives : réessayez dans 15 minutes.", 429)
+    if token is None:
+        return await login_form(request, "Adresse e-mail ou mot de passe incorrect.", 200)
+    response = web.HTTPSeeOther(f"{PREFIX}/")
+    response.set_cookie(SESSION_COOKIE, token, path=f"{PREFIX}/", httponly=True, samesite="Strict",
+                        secure=_secure(request))
+    response.del_cookie(LOGIN_CSRF_COOKIE, path=f"{PREFIX}/")
+    return response
+
+
+@signed_in()
+async def logout(request: web.Request) -> web.Response:
+    form = await _form(request)
+    _check_csrf(request, form)
+    with request.app[SESSIONS]() as session, session.begin():
+        accounts.close_session(session, request.cookies.get(SESSION_COOKIE))
+        accounts.journal(session, request["staff"].email, "deconnexion", adresse=_address(request))
+    response = web.HTTPSeeOther(f"{PREFIX}/connexion")
+    response.del_cookie(SESSION_COOKIE, path=f"{PREFIX}/")
+    return response
+
+
+# Inbox -----------------------------------------------------------------------------------------
+
+@signed_in()
+async def inbox_page(request: web.Request) -> web.Response:
+    tab = request.query.get("onglet", "a_traiter")
+    tab = tab if tab in inbox.TABS else "a_traiter"
+    filters = inbox.Filters.from_query(request.query)
+    with request.app[SESSIONS]() as session, session.begin():
+        rows = inbox.list_requests(session, inbox.TABS[tab][0], filters, oldest_first=(tab != "cloturees"))
+        counts = inbox.counts(session)
+        doubles = inbox.duplicates(session, rows)
+        reasons = {r.id: inbox.closing_reason(session, r.id) for r in rows} if tab == "cloturees" else {}
+        accounts.journal(session, request["staff"].email, "liste", tab, _address(request))
+        items = [{"row": r, "attente": inbox.waiting(r), "doublons": doubles.get(r.id, []),
+                  "motif": inbox.CLOSING_REASONS.get(reasons.get(r.id) or "", "")} for r in rows]
+    query = {k: v for k, v in filters.values.items()}
+    return _render(request, "inbox.html", staff=request["staff"], tab=tab, tabs=inbox.TABS, counts=counts,
+                   items=items, filters=filters.values, filter_query=urlencode(query),
+                   stades=STADES, besoins=BESOINS, label=label)
+
+
+@signed_in()
+async def request_page(request: web.Request) -> web.Response:
+    row_id = _row_id(request)
+    with request.app[SESSIONS]() as session, session.begin():
+        row = session.get(HandoffRequest, row_id)
+        if row is None:
+            return _render(request, "erreur.html", status=404, staff=request["staff"],
+                           message="Cette demande n'existe pas (ou plus).")
+        events = inbox.history(session, row.id)
+        doubles = inbox.duplicates(session, [row]).get(row.id, [])
+        accounts.journal(session, request["staff"].email, "consultation", f"demande {row.id}", _address(request))
+        session.expunge(row)
+    knowledge = request.app[KNOWLEDGE]
+    shown = []
+    for item in row.recommandations or []:
+        scheme_id = item["id"] if isinstance(item, dict) else item
+        rec = knowledge().describe(scheme_id, row.profil or {})
+        shown.append({"id": scheme_id, "nom": rec.nom if rec else scheme_id, "rec": rec})
+    transcript = await fetch_transcript(row.conversation_id)
+    return _render(request, "demande.html", staff=request["staff"], row=row, events=events, doubles=doubles,
+                   shown=shown, transcript=transcript, waiting=inbox.waiting(row), reasons=inbox.CLOSING_REASONS,
+                   error=request.query.get("erreur"), label=label)
+
+
+def _row_id(request: web.Request) -> int:
+    try:
+        return int(request.match_info["id"])
+    except ValueError:
+        raise web.HTTPNotFound(text="Demande inconnue.")
+
+
+@signed_in()
+async def request_action(request: web.Request) -> web.Response:
+    form = await _form(request)
+    _check_csrf(request, form)
+    row_id, staff = _row_id(request), request["staff"]
+    action = ACTIONS.get(form.get("action", ""))
+    error = None
+    with request.app[SESSIONS]() as session, session.begin():
+        row = session.get(HandoffRequest, row_id)
+        if row is None:
+            raise web.HTTPNotFound(text="Demande inconnue.")
+        try:
+            if action == "claim":
+                inbox.claim(session, row, staff.email)
+            elif action == "release":
+                inbox.release(session, row, staff.email)
+            elif action == "comment":
+                inbox.comment(session, row, staff.email, form.get("texte", ""))
+            elif action == "close":
+                inbox.close(session, row, staff.email, form.get("motif", ""), form.get("texte", ""))
+            elif action == "reopen":
+                inbox.reopen(session, row, staff.email)
+            else:
+                raise inbox.TriageError("Action inconnue.")
+            accounts.journal(session, staff.email, form["action"], f"demande {row_id}", _address(request))
+        except inbox.TriageError as exc:
+            error = str(exc)
+    target = f"{PREFIX}/demandes/{row_id}" + (f"?{urlencode({'erreur': error})}" if error else "")
+    raise web.HTTPSeeOther(target)
+
+
+@signed_in(api=True)
+async def api_requests(request: web.Request) -> web.Response:
+    status = request.query.get("statut") or None
+    if status is not None and status not in inbox.STATUSES:
+        return web.json_response({"erreur": f"statut inconnu ; valeurs : {', '.join(inbox.STATUSES)}"},
+                                 status=400, headers=NO_STORE)
+    with request.app[SESSIONS]() as session, session.begin():
+        rows = inbox.list_requests(session, status, inbox.Filters.from_query(request.query))
+        accounts.journal(session, request["staff"].email, "api_liste", status, _address(request))
+        data = [inbox.as_json(r) for r in rows]
+    return web.json_response({"demandes": data}, headers=NO_STORE)
+
+
+@signed_in(admin=True)
+async def journal_page(request: web.Request) -> web.Response:
+    with request.app[SESSIONS]() as session:
+        entries = session.scalars(select(AccessEntry).order_by(AccessEntry.id.desc()).limit(500)).all()
+    return _render(request, "journal.html", staff=request["staff"], entries=entries)
+
+
+async def to_inbox(_request: web.Request) -> web.Response:
+    raise web.HTTPFound(f"{PREFIX}/")
+
+
+@signed_in(api=True)
+async def api_unknown(_request: web.Request) -> web.Response:
+    return web.json_response({"erreur": "Adresse inconnue."}, status=404, headers=NO_STORE)
+
+
+@signed_in()
+async def page_unknown(request: web.Request) -> web.Response:
+    return _render(request, "erreur.html", status=404, staff=request["staff"], message="Cette page n'existe pas.")
+
+
+def setup(app: web.Application, env: dict) -> None:
+    """Mount the console on the web server's application."""
+    engine = make_engine(env.get("DATABASE_URL") or database_url())
+    create_console_schema(engine)
+    app[SESSIONS] = make_session_factory(engine)
+    templates = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+                                   autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    app[TEMPLATES] = templates
+
+    @functools.lru_cache(maxsize=1)
+    def knowledge():
+        from actions.knowledge_client import KnowledgeClient
+        return KnowledgeClient(env.get("DATABASE_URL") or None)
+
+    app[KNOWLEDGE] = knowledge
+    app.router.add_get(f"{PREFIX}", to_inbox)
+    app.router.add_get(f"{PREFIX}/", inbox_page)
+    app.router.add_get(f"{PREFIX}/connexion", login_form)
+    app.router.add_post(f"{PREFIX}/connexion", login)
+    app.router.add_post(f"{PREFIX}/deconnexion", logout)
+    app.router.add_get(f"{PREFIX}/demandes/{{id}}", request_page)
+    app.router.add_post(f"{PREFIX}/demandes/{{id}}", request_action)
+    app.router.add_get(f"{PREFIX}/api/demandes", api_requests)
+    app.router.add_get(f"{PREFIX}/journal", journal_page)
+    app.router.add_route("*", f"{PREFIX}/api/{{tail:.*}}", api_unknown)
+    app.router.add_route("*", f"{PREFIX}/{{tail:.*}}", page_unknown)
