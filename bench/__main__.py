@@ -3,9 +3,10 @@
 1. knowledge: load time, territory lookups, engine speed;
 2. training: a full ``rasa train`` from scratch, timed (target at most 180 s);
 3. nlu: intent F1 and slot accuracy per slot and per persona on held-out set A (tests/heldout,
-   tuned on over time: a regression check) and set B (tests/heldout_b, frozen, never tuned on);
+   tuned on over time: a regression check), set B (tests/heldout_b, frozen; its errors were read
+   on 2 December) and set C (tests/heldout_c, written blind and frozen on 2 December);
    add --cross-validation for 3-fold CV of the training data;
-4. conversations: the share of whole conversations that end with the right orientation, on both sets;
+4. conversations: the share of whole conversations that end with the right orientation, on the three sets;
 5. latency: turn latency for one and ten users, cold start, memory.
 
     .venv/bin/python -m bench                       # everything
@@ -22,20 +23,28 @@ from bench import conversations, knowledge, latency, nlu, training
 
 ROOT = Path(__file__).resolve().parent.parent
 SET_B = ROOT / "tests" / "heldout_b"
+SET_C = ROOT / "tests" / "heldout_c"
 RESULTS = ROOT / "bench-results"
+
+
+SETS = [("B (frozen, its errors read on 2 December)", SET_B, "b"), ("C (written blind on 2 December, frozen)", SET_C, "c")]
 
 
 def _nlu(extra: list[str]) -> int:
     code = nlu.main(extra)
-    print("\n----- nlu, held-out set B (frozen, never tuned on) -----", flush=True)
-    return code or nlu.main(["--heldout", str(SET_B / "utterances.yml"), "--out", str(RESULTS / "nlu_b.json")])
+    for name, folder, suffix in SETS:
+        print(f"\n----- nlu, held-out set {name} -----", flush=True)
+        code = nlu.main(["--heldout", str(folder / "utterances.yml"), "--out", str(RESULTS / f"nlu_{suffix}.json")]) or code
+    return code
 
 
 def _conversations(_: list[str]) -> int:
     code = conversations.main([])
-    print("\n----- conversations, held-out set B (frozen, never tuned on) -----", flush=True)
-    return code or conversations.main(["--file", str(SET_B / "conversations.yml"),
-                                       "--out", str(RESULTS / "conversations_b.json")])
+    for name, folder, suffix in SETS:
+        print(f"\n----- conversations, held-out set {name} -----", flush=True)
+        code = conversations.main(["--file", str(folder / "conversations.yml"),
+                                   "--out", str(RESULTS / f"conversations_{suffix}.json")]) or code
+    return code
 
 
 PARTS: dict[str, Callable[[list[str]], int]] = {

@@ -347,3 +347,35 @@ def test_admin_sees_the_access_journal_and_repeated_failures_are_blocked(web):
     assert statuses[-1] == 429
     _b, blocked = sign_in(server.url, "admin@exemple.fr", PASSWORD)  # even the right password, for a while
     assert blocked.status_code == 429 and "15 minutes" in blocked.text
+
+
+def test_orientation_by_phone_gives_the_engine_answer_and_saves_a_request_only_with_consent(web):
+    server, url, factory = web
+    assert add_user_cli(url, "agent@exemple.fr", PASSWORD).returncode == 0
+    browser, _response = sign_in(server.url, "agent@exemple.fr", PASSWORD)
+    form = {"statut": "cooperative", "employeur": "oui", "stade": "reprise", "lieu": "Rennes", "orienter": "1"}
+    page = browser.get(f"{server.url}/accueil/orienter", params=form)
+    assert page.status_code == 200 and "Rennes (35)" in page.text
+    shown = page.text.split("Dispositifs écartés")[0]
+    assert "URSCOP" in shown  # a takeover as a cooperative: the URSCOP network
+    assert "Haute-Garonne" not in shown and "Occitanie" not in shown  # no desk of another territory
+    assert "Dispositifs écartés et pourquoi" in page.text
+    unknown = browser.get(f"{server.url}/accueil/orienter", params={"lieu": "Xyzzyville", "orienter": "1"})
+    assert "introuvable" in unknown.text
+    token = csrf_of(page.text)
+    save = {k: v for k, v in form.items() if k != "orienter"}
+    save.update({"nom": "Alex Martin", "coordonnees": "06 11 22 33 44", "csrf_token": token})
+    refused = browser.post(f"{server.url}/accueil/orienter", data=save, allow_redirects=False)
+    assert refused.status_code == 400 and "rien n&#39;est enregistré" in refused.text
+    bad = browser.post(f"{server.url}/accueil/orienter", data={**save, "consentement": "oui", "coordonnees": "06 11"},
+                       allow_redirects=False)
+    assert bad.status_code == 400 and "10 chiffres" in bad.text
+    done = browser.post(f"{server.url}/accueil/orienter", data={**save, "consentement": "oui"}, allow_redirects=False)
+    assert done.status_code == 303
+    number = int(done.headers["Location"].rsplit("/", 1)[1])
+    with factory() as session:
+        row = session.get(HandoffRequest, number)
+        assert (row.statut, row.traite_par, row.telephone, row.motif) == ("en_cours", "agent@exemple.fr",
+                                                                         "06 11 22 33 44", "telephone")
+        assert row.profil["departement"] == "35" and row.profil["stade"] == "reprise"
+        assert row.recommandations and "oralement" in row.consentement_texte

@@ -18,11 +18,11 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
-from bot.console import accounts, inbox
+from bot.console import accounts, inbox, phone
 from bot.console.models import AccessEntry, create_console_schema
 from bot.console.transcript import fetch_transcript
 from knowledge.db import HandoffRequest, database_url, make_engine, make_session_factory
-from knowledge.values import BESOINS, STADES
+from knowledge.values import BESOINS, STADES, STATUTS
 from knowledge.wording import label
 
 SESSION_COOKIE = "ess_accueil"
@@ -227,6 +227,59 @@ async def api_requests(request: web.Request) -> web.Response:
     return web.json_response({"demandes": data}, headers=NO_STORE)
 
 
+# Orientation by phone ----------------------------------------------------------------------------
+
+@signed_in()
+async def phone_page(request: web.Request, form=None, error: Optional[str] = None, status: int = 200) -> web.Response:
+    form = request.query if form is None else form
+    knowledge = request.app[KNOWLEDGE]()
+    read = phone.read_form(form, knowledge.territories)
+    orientation = excluded = None
+    if form.get("orienter") or form.get("enregistrer"):
+        orientation = knowledge.orient(read.profil, limit=8)
+        excluded = phone.excluded(orientation, knowledge.catalogue)
+        with request.app[SESSIONS]() as session, session.begin():
+            accounts.journal(session, request["staff"].email, "orientation_telephone", None, _address(request))
+    return _render(request, "orienter.html", status=status, staff=request["staff"], form=form, read=read,
+                   orientation=orientation, excluded=excluded, error=error, statuts=STATUTS, stades=STADES,
+                   besoins=BESOINS, label=label, communes=_home_communes(request))
+
+
+def _home_communes(request: web.Request) -> list[str]:
+    """Names offered as completion (the department's communes); any other place is typed."""
+    territories = request.app[KNOWLEDGE]().territories
+    home = territories.home_departement
+    return sorted({c.nom for c in territories.places.communes.values() if c.departement == home})
+
+
+@signed_in()
+async def phone_save(request: web.Request) -> web.Response:
+    data = await request.post()
+    _check_csrf(request, {"csrf_token": str(data.get("csrf_token", ""))})
+    staff = request["staff"]
+    knowledge = request.app[KNOWLEDGE]()
+    read = phone.read_form(data, knowledge.territories)
+    if data.get("consentement") != "oui":
+        return await phone_page.__wrapped__(request, data, "Sans l'accord de la personne, rien n'est enregistré.", 400)
+    email, telephone, problem = phone.contact_fields(str(data.get("coordonnees", "")))
+    if problem:
+        return await phone_page.__wrapped__(request, data, problem, 400)
+    orientation = knowledge.orient(read.profil, limit=8)
+    with request.app[SESSIONS]() as session, session.begin():
+        row = HandoffRequest(
+            conversation_id=f"telephone-{secrets.token_hex(6)}", nom=str(data.get("nom", "")).strip()[:255] or None,
+            email=email, telephone=telephone, message=str(data.get("message", "")).strip()[:1000] or None,
+            consentement=True, consentement_texte=f"Accord donné oralement au téléphone, recueilli par {staff.email}.",
+            profil=orientation.profil.as_contract(),
+            recommandations=[{"id": r.id, "nom": r.nom} for r in orientation.shown], motif="telephone")
+        session.add(row)
+        session.flush()
+        inbox.claim(session, row, staff.email)
+        accounts.journal(session, staff.email, "demande_telephone", f"demande {row.id}", _address(request))
+        number = row.id
+    raise web.HTTPSeeOther(f"{PREFIX}/demandes/{number}")
+
+
 @signed_in(admin=True)
 async def journal_page(request: web.Request) -> web.Response:
     with request.app[SESSIONS]() as session:
@@ -272,5 +325,7 @@ def setup(app: web.Application, env: dict) -> None:
     app.router.add_post(f"{PREFIX}/demandes/{{id}}", request_action)
     app.router.add_get(f"{PREFIX}/api/demandes", api_requests)
     app.router.add_get(f"{PREFIX}/journal", journal_page)
+    app.router.add_get(f"{PREFIX}/orienter", phone_page)
+    app.router.add_post(f"{PREFIX}/orienter", phone_save)
     app.router.add_route("*", f"{PREFIX}/api/{{tail:.*}}", api_unknown)
     app.router.add_route("*", f"{PREFIX}/{{tail:.*}}", page_unknown)
