@@ -49,7 +49,8 @@ NEGATION_AND_INTENTION = [
     ("pas encore d'entreprise, je réfléchis", {"statut": "sans_structure", "stade": "idee"}),
     # intention: the form a person plans is not their status today, and wanting to create does not say
     # whether the project is an idea or being created (the stage is asked)
-    ("avant de me lancer en société je voudrais tester", {"statut": "sans_structure", "stade": "creation"}),
+    ("avant de me lancer en société je voudrais tester", {"statut": "sans_structure", "stade": "creation",
+                                                          "besoins": ["accompagnement"]}),
     ("on voudrait monter une association de quartier", {"statut": "sans_structure"}),
     ("on envisage de créer une SCOP avec les collègues", {"statut": "sans_structure"}),
     ("je souhaite créer ma micro-entreprise", {"statut": "sans_structure"}),
@@ -98,7 +99,8 @@ NEGATION_AND_INTENTION = [
     # years of existence, and jobs to save
     ("ça fait 5 ans qu'on existe", {"stade": "developpement"}),
     ("on a commencé il y a 3 mois", {"stade": "creation"}),
-    ("il faut consolider nos emplois", {"stade": "consolidation", "besoins": ["emploi"]}),
+    # making jobs last is the consolidation stage, not a hiring need (the three blind sets agree)
+    ("il faut consolider nos emplois", {"stade": "consolidation"}),
     # a structure that would take another legal form keeps its status
     ("notre association voudrait passer en SCOP", {"statut": "association", "stade": "reprise"}),
     # needs: negated, or only the subject of the project
@@ -386,7 +388,8 @@ def test_plain_answers_to_the_stage_question(nlp, territories, text, stade):
     ("on voudrait adhérer au Mouvement associatif", None, {}),
     # a situation said after a place is the writer's, not the place's
     ("je suis à Muret (31600), au chômage, et je voudrais tester mon activité", None,
-     {"statut": "sans_structure", "stade": "creation", "commune": "31395", "departement": "31"}),
+     {"statut": "sans_structure", "stade": "creation", "besoins": ["accompagnement"], "commune": "31395",
+      "departement": "31"}),
     # the department named elsewhere in the message decides between homonyms
     ("je travaille à la mairie du Lamentin, en Martinique", None,
      {"statut": "collectivite", "commune": "97213", "departement": "972"}),
@@ -413,9 +416,11 @@ def test_plain_answers_to_the_stage_question(nlp, territories, text, stade):
     ("toute seule", "employeur", {"employeur": False}),
     # asking for a person is not a need
     ("est-ce que je peux parler à un conseiller ?", None, {}),
-    # wanting to test says the stage, not the need: that is asked (« when the need is unclear, ask »)
+    # wanting to test says the stage and asks for an accompaniment (the contract's « activity test »),
+    # unless another need is asked for in the same words
     ("je suis au RSA et je voudrais tester mon activité de couture", None,
-     {"statut": "sans_structure", "stade": "creation"}),
+     {"statut": "sans_structure", "stade": "creation", "besoins": ["accompagnement"]}),
+    ("je cherche un financement pour tester mon activité", None, {"stade": "creation", "besoins": ["financement"]}),
     # the story before a request is context: only the request is a need
     ("depuis la baisse de nos financements on a du mal à maintenir les emplois, on voudrait être accompagnés",
      None, {"stade": "consolidation", "besoins": ["accompagnement"]}),

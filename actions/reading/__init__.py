@@ -120,6 +120,10 @@ def _alternatives(msg: _Message, words: list[Match]) -> set[Match]:
 def _statut(msg: _Message, known: dict, out: dict) -> None:
     strengths = ("mots", "reponses") if msg.answering("statut") else ("mots",)
     words = msg.of("statut", *strengths)
+    # « je suis conseiller municipal mais je vous écris à titre personnel »: not the local authority
+    private = bool(vocabulary().signal("personnel").search(msg.folded))
+    if private:
+        words = [m for m in words if m.value != "collectivite"]
     choices = _alternatives(msg, words)
     facts = [m for m in words if msg.fact(m) and m not in choices]
     # « on hésite entre SCOP et SCIC »: two forms of one status; the choice is inside the cooperatives.
@@ -138,6 +142,8 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     # « je n'ai pas encore créé ma micro-entreprise » corrects a status said before.
     undoes_known = any(m.value == known.get("statut") for m in not_created)
     gives = [vocabulary().personas[m.value] for m in personas]
+    if private:
+        gives = [{k: v for k, v in g.items() if not (k == "statut" and v == "collectivite")} for g in gives]
     if known.get("statut") and not facts:
         gives = [{k: v for k, v in g.items() if k != "statut"} for g in gives]  # a persona does not undo a status
     # A planned structure of a kind with its own networks (« créer une régie de quartier ») says whom
@@ -244,7 +250,8 @@ def _employeur(msg: _Message, out: dict) -> None:
     for m in msg.of("employeur", "mots", "reponses"):
         if m.strength == "reponses" and not answering:
             continue
-        if s.negated(m.start, m.end) or s.other_subject(m.start, m.end):
+        # a « no staff » phrase carries its own negation (« fonctionnons sans aucun salarié »)
+        if (m.value == "oui" and s.negated(m.start, m.end)) or s.other_subject(m.start, m.end):
             continue
         if m.value == "oui" and s.hired(m.start, m.end):
             continue  # « on voudrait embaucher deux salariés »: a need, not staff
@@ -334,6 +341,13 @@ def read_message(parse: dict, requested: Optional[str], known: Optional[dict], t
             _besoins(msg, known, out)
         _employeur(msg, out)
         _flags(msg, out)
+        wants_test = any(("test" in fold(m.text) or msg.syntax.wished(m.start, m.end)) and not msg.syntax.negated(m.start, m.end)
+                         for m in msg.of("test_activite", "mots"))
+        if wants_test and msg.intent in STATEMENT_INTENTS and not (known.get("besoins") or out.get("besoins")):
+            # Wanting to test an activity (in a CAE or a couveuse) asks for an accompaniment (CONTRACT.md:
+            # « accompagnement (advice, diagnosis, coaching, incubation, activity test) »); another need
+            # asked for in the same words (« un financement pour tester ») is the need.
+            out["besoins"] = ["accompagnement"]
         _named(msg, known, out)
     statut = out.get("statut", known.get("statut"))
     if statut in ("sans_structure", "collectivite"):

@@ -49,6 +49,8 @@ NEED_TRIGGERS = {"chercher", "rechercher", "besoin", "falloir", "trouver", "manq
                  "aider", "aide", "intéresser", "nécessiter", "accéder", "bénéficier", "louer",
                  "recherche", "cherche", "demande", "question", "besoins", "recevoir", "décrocher", "lever",
                  "prospecter", "conseiller", "avoir besoin"}
+REFLEXIVE = {"se", "s'", "s", "me", "m'", "m", "nous", "vous", "te", "t'"}
+POSSESSIVES = {"nos", "notre", "mes", "mon", "ma", "leurs", "leur", "ses", "son", "sa"}
 SELF_PRONOUNS = {"je", "j'", "j", "on", "nous", "moi", "c'", "ce", "cela", "ça", "ca", "c"}
 FIRST_POSSESSIVES = {"mon", "ma", "mes", "notre", "nos"}
 OTHER_PEOPLE = {"frère", "sœur", "soeur", "ami", "amie", "mari", "femme", "épouse", "fils", "fille",
@@ -60,9 +62,11 @@ MEMBER_NOUNS = {"salarié", "salariée", "membre", "président", "présidente", 
                 "fondatrice", "gérant", "gérante", "responsable", "adhérent", "adhérente", "chargé",
                 "chargée", "secrétaire", "salariés", "bénévoles", "associé", "associée", "coopérateur",
                 "sociétaire", "élu", "élue", "maire", "agent", "agente", "dirigeant", "dirigeante",
-                "administrateur", "administratrice", "animateur", "animatrice"}
+                "administrateur", "administratrice", "animateur", "animatrice", "cogérant", "cogérante",
+                "co-gérant", "co-gérante", "cofondateur", "cofondatrice", "co-fondateur", "co-fondatrice",
+                "encadrant", "encadrante", "vice-président", "vice-présidente", "codirecteur", "codirectrice"}
 FORM_NOUNS = {"statut", "forme", "structure", "régime", "cadre", "modèle", "type"}
-SELF_PREPOSITIONS = {"en", "sous"}
+SELF_PREPOSITIONS = {"en", "sous", "sans"}  # « en SCOP », « sous forme associative », « sans salarié »
 MEMBER_VERBS = {"travailler", "bosser", "être", "exercer", "œuvrer", "militer", "s'engager"}
 HIRE_VERBS = {"embaucher", "recruter", "engager", "trouver", "chercher", "rechercher", "salarier", "employer"}
 LOCATION_VERBS = {"habiter", "vivre", "résider", "loger", "déménager", "quitter"}
@@ -234,6 +238,9 @@ class Syntax:
         h = self.head(start, end)
         if h is None:
             return False
+        if any(self._dep(c) == "acl" and self._lemma(c) in CREATE_VERBS
+               and self.tokens[c].get("m", {}).get("VerbForm") == "Part" for c in self.children[h]):
+            return False  # « SAS créée le mois dernier »: it exists
         return bool(self.intended_by[h] - self._span(start, end)) or self._after_create_word(h) \
             or self._hypothetical_before(h)
 
@@ -360,6 +367,9 @@ class Syntax:
         if low in SELF_PRONOUNS:
             return True
         verb = self.tokens[s]["h"]
+        if low in ("qui", "ce", "ça", "ca", "cela") and self._lemma(verb) in ("manque", "manquer", "falloir") and any(
+                self._low(c) in ("nous", "me", "m'", "m") for c in self.children[verb]):
+            return True  # « ce qui nous manque, c'est… »: the writer's need
         if low == "qui" and self._dep(verb) == "acl:relcl" and self.tokens[verb]["h"] != verb:
             # « on est une asso qui veut passer en SCOP », « notre asso qui a deux salariés »: the
             # writer's structure when its antecedent is.
@@ -402,6 +412,8 @@ class Syntax:
             return subject is not None and not self._is_self_subject(subject)
         if any(self._low(c) in FIRST_POSSESSIVES for c in self.children[node]):
             return False  # « mon idée », « notre asso »
+        if self._on_behalf(node):
+            return False  # « je vous écris au nom du bureau de l'association »: the writer's
         span = self._span(start, end)
         # (a place is described by nothing: « je suis à Revel, au RSA » hangs « au RSA » on « Revel »)
         if (dep.startswith("nmod") or dep == "obl:mod") and self.tokens[head].get("p") == "NOUN" and head not in span \
@@ -481,6 +493,10 @@ class Syntax:
         subject = self._subject(h)
         if subject is None or subject in self._span(start, end):
             return False
+        verb = self.tokens[subject]["h"]
+        if self._low(subject) == "qui" and self._dep(verb) != "acl:relcl" and any(
+                self._low(c) in ("nous", "me", "m'", "m") for c in self.children[verb] + self.children[h]):
+            return False  # « qui pourrait nous accompagner ? »: the writer asks who helps them
         if self._is_self_subject(subject) and not any(self._low(c) in FIRST_POSSESSIVES for c in self.children[subject]):
             verb = self.tokens[subject]["h"]
             if self.tokens[subject].get("p") == "NOUN" and any(
@@ -496,9 +512,30 @@ class Syntax:
             return False
         if h > 0 and self._lemma(h - 1) == "faire":
             return False  # « se faire accompagner »
+        if self._lemma(h) == "financer" and (self.asked_for(start, end) or any(
+                self._low(i) == "comment" for i in range(max(0, h - 3), h))):
+            return False  # « nous cherchons à financer un camion », « comment financer le poste »: money is asked
+        # « nous former », « se former », « former nos bénévoles »: the writer's own people are trained.
+        if any((self._low(c) in REFLEXIVE and c < h and not self._dep(c).startswith("nsubj"))
+               or (self._dep(c) == "obj" and self._owned(c)) for c in self.children[h]):
+            return False
         subject = self._subject(h)
         passive = any(self._dep(c) in ("aux:pass", "expl:pass") for c in self.children[h])
         return subject is not None and self._low(subject) in SELF_PRONOUNS and not passive
+
+    def _on_behalf(self, node: int) -> bool:
+        """Under « au nom de » (on behalf of), a few nouns up."""
+        for _ in range(3):
+            head = self.tokens[node]["h"]
+            if head == node:
+                return False
+            if self._lemma(head) == "nom" and any(self._low(c) in ("au", "a") for c in self.children[head]):
+                return True
+            node = head
+        return False
+
+    def _owned(self, node: int) -> bool:
+        return any(self._dep(c) == "det" and self._low(c) in POSSESSIVES for c in self.children[node])
 
     def asked_for(self, start: int, end: int) -> bool:
         """The words are what the person asks for: under « je cherche », « il nous faut », « besoin de »…"""

@@ -27,7 +27,7 @@ KINDS = ("persona", "statut", "employeur", "stade", "besoins", "innovation_socia
 FLAGS = ("innovation_sociale", "test_activite")
 ALLOWED = {"statut": STATUTS, "stade": STADES, "besoins": BESOINS, "employeur": ("oui", "non"),
            "innovation_sociale": ("oui",), "test_activite": ("oui",)}
-SIGNALS = ("question", "hypothese", "recommencer", "recit")
+SIGNALS = ("question", "hypothese", "recommencer", "recit", "personnel")
 _BOUND_L, _BOUND_R = r"(?<![a-z0-9])", r"(?![a-z0-9])"
 _LIGATURES = {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"}
 
@@ -120,7 +120,9 @@ class Vocabulary:
                 s, e = span(m)
                 found.append(Match(kind, value, strength, s, e, text[s:e]))
         neutral = [span(m) for m in self._neutral.finditer(folded)] if self._neutral else []
-        found = [m for m in found if not any(m.start < e and s < m.end for s, e in neutral)]
+        # A neutral phrase hides the words inside it (« développement local » is no stage), not a longer
+        # phrase around it (« chargé de développement à l'agglo » still says where the writer works).
+        found = [m for m in found if not any(s <= m.start and m.end <= e for s, e in neutral)]
         kept: list[Match] = []
         for m in sorted(found, key=lambda x: (KINDS.index(x.kind), -(x.end - x.start), x.start)):
             if m.kind in FLAGS:
