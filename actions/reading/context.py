@@ -156,6 +156,9 @@ class Syntax:
                     continue
                 if word == "pas" and i + 1 < len(words) and words[i + 1] in ("mal", "seulement", "que"):
                     continue
+                if word == "pas" and i + 1 < len(words) and words[i + 1] in ("cher", "chère", "chers", "chères", "loin", "trop") \
+                        and "ne" not in words[max(0, i - 4):i] and "n'" not in words[max(0, i - 4):i]:
+                    continue  # « un local pas cher », « pas loin de Muret »: no negation of the sentence
                 # « non » negates the word it stands before (« non employeur »), not a correction
                 # (« une asso, enfin non, une SCIC »).
                 if word == "non" and not (i + 1 < len(words) and self.tokens[i + 1].get("p") in ("NOUN", "ADJ")
@@ -199,6 +202,12 @@ class Syntax:
                         continue  # « je fais partie d'une asso »: a member, not a plan
                     if lemma in CHANGE_VERBS and lemma != "devenir" and not (self._dep(c) == "xcomp" or any(
                             self._low(g) in ("en", "sous") for g in self.children[c])):  # « sous forme de SCOP »
+                        # « reprendre l'atelier sous forme de SCOP »: the form planned hangs on the object
+                        for n in self.children[c]:
+                            if self._dep(n).startswith("nmod") and any(self._low(g) in ("en", "sous")
+                                                                       for g in self.children[n]):
+                                for j in self.scope(n):
+                                    self.intended_by[j].add(i)
                         continue
                     for j in self.scope(c):
                         self.intended_by[j].add(i)

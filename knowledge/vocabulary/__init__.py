@@ -134,8 +134,9 @@ class Vocabulary:
             # Within a kind the longest wins; a higher kind also wins over a partial overlap
             # ("un atelier" in "un atelier chantier d'insertion"), but a longer word of a lower kind
             # that contains it whole says something more ("association employeuse").
-            if any(m.overlaps(k) and (k.kind == m.kind or not (k.inside(m) or (k.start, k.end) == (m.start, m.end)))
-                   for k in kept):
+            if any(m.overlaps(k) and k.kind not in (*FLAGS, "employeur")
+                   and (k.kind == m.kind or not (k.inside(m) or (k.start, k.end) == (m.start, m.end)))
+                   for k in kept):  # a yes-or-no fact hides nothing (« embaucher notre premier salarié »)
                 continue  # the same words may say two things (« tester mon activité »: a stage and a wish)
             kept.append(m)
         return sorted(kept, key=lambda x: (x.start, KINDS.index(x.kind)))
