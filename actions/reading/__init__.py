@@ -126,6 +126,10 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
         words = [m for m in words if m.value != "collectivite"]
     choices = _alternatives(msg, words)
     facts = [m for m in words if msg.fact(m) and m not in choices]
+    if any(m.strength == "mots" for m in facts):
+        # a word that is a status only as a short answer (« citoyenne ») gives way to a real one
+        # (« une SCIC d'énergie citoyenne »)
+        facts = [m for m in facts if m.strength == "mots"]
     # « on hésite entre SCOP et SCIC »: two forms of one status; the choice is inside the cooperatives.
     chosen_within = {m.value for m in choices} if len({m.value for m in choices}) == 1 else set()
     # A person's situation (retired, job seeker) is the writer's only when said of « je » or « on ».
@@ -224,9 +228,9 @@ def _besoins(msg: _Message, known: dict, out: dict) -> None:
         # A need is what the person asks for: when they ask for something, the words of the story that
         # leads to it (« depuis la baisse de nos financements », « on a du mal à maintenir les emplois »)
         # are context, not more needs.
+        # Told as what happened and not asked for, they are no need at all: the need is then asked.
         asked = [m for m in words if s.asked_for(m.start, m.end) or s.wished(m.start, m.end)]
-        if asked:
-            words = [m for m in words if m in asked or not _in_the_story(msg, m)]
+        words = [m for m in words if m in asked or not _in_the_story(msg, m)]
     if msg.intent == "ask_human":
         # « un conseiller au téléphone » asks for a person (the call-back), not for an accompaniment.
         words = [m for m in words if m.value != "accompagnement"]

@@ -200,12 +200,12 @@ class Syntax:
                         continue
                     if lemma == "faire" and self._lemma(c) == "partie":
                         continue  # « je fais partie d'une asso »: a member, not a plan
-                    if lemma in CHANGE_VERBS and lemma != "devenir" and not (self._dep(c) == "xcomp" or any(
+                    if lemma in CHANGE_VERBS and lemma not in ("devenir", "rejoindre") and not (self._dep(c) == "xcomp" or any(
                             self._low(g) in ("en", "sous") for g in self.children[c])):  # « sous forme de SCOP »
                         # « reprendre l'atelier sous forme de SCOP »: the form planned hangs on the object
-                        for n in self.children[c]:
-                            if self._dep(n).startswith("nmod") and any(self._low(g) in ("en", "sous")
-                                                                       for g in self.children[n]):
+                        for n in self.scope(c):
+                            if n != c and self._dep(n).startswith("nmod") and any(self._low(g) in ("en", "sous")
+                                                                                  for g in self.children[n]):
                                 for j in self.scope(n):
                                     self.intended_by[j].add(i)
                         continue
