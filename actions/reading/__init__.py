@@ -125,7 +125,7 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     if private:
         words = [m for m in words if m.value != "collectivite"]
     choices = _alternatives(msg, words)
-    facts = [m for m in words if msg.fact(m) and m not in choices]
+    facts = [m for m in words if msg.fact(m) and m not in choices and not msg.syntax.joined(m.start, m.end)]
     if any(m.strength == "mots" for m in facts):
         # a word that is a status only as a short answer (« citoyenne ») gives way to a real one
         # (« une SCIC d'énergie citoyenne »)

@@ -49,6 +49,7 @@ NEED_TRIGGERS = {"chercher", "rechercher", "besoin", "falloir", "trouver", "manq
                  "aider", "aide", "intéresser", "nécessiter", "accéder", "bénéficier", "louer",
                  "recherche", "cherche", "demande", "question", "besoins", "recevoir", "décrocher", "lever",
                  "prospecter", "conseiller", "avoir besoin"}
+JOIN_VERBS = {"rejoindre", "integrer", "adherer", "entrer"}
 REFLEXIVE = {"se", "s'", "s", "me", "m'", "m", "nous", "vous", "te", "t'"}
 POSSESSIVES = {"nos", "notre", "mes", "mon", "ma", "leurs", "leur", "ses", "son", "sa"}
 SELF_PRONOUNS = {"je", "j'", "j", "on", "nous", "moi", "c'", "ce", "cela", "ça", "ca", "c"}
@@ -200,7 +201,7 @@ class Syntax:
                         continue
                     if lemma == "faire" and self._lemma(c) == "partie":
                         continue  # « je fais partie d'une asso »: a member, not a plan
-                    if lemma in CHANGE_VERBS and lemma not in ("devenir", "rejoindre") and not (self._dep(c) == "xcomp" or any(
+                    if lemma in CHANGE_VERBS and lemma != "devenir" and not (self._dep(c) == "xcomp" or any(
                             self._low(g) in ("en", "sous") for g in self.children[c])):  # « sous forme de SCOP »
                         # « reprendre l'atelier sous forme de SCOP »: the form planned hangs on the object
                         for n in self.scope(c):
@@ -250,6 +251,8 @@ class Syntax:
         if any(self._dep(c) == "acl" and self._lemma(c) in CREATE_VERBS
                and self.tokens[c].get("m", {}).get("VerbForm") == "Part" for c in self.children[h]):
             return False  # « SAS créée le mois dernier »: it exists
+        if any(self._dep(c) == "cop" and self.tokens[c].get("m", {}).get("Mood") == "Ind" for c in self.children[h]):
+            return False  # « …, on est une asso »: a predicate in the indicative says what is
         return bool(self.intended_by[h] - self._span(start, end)) or self._after_create_word(h) \
             or self._hypothetical_before(h)
 
@@ -531,6 +534,20 @@ class Syntax:
         subject = self._subject(h)
         passive = any(self._dep(c) in ("aux:pass", "expl:pass") for c in self.children[h])
         return subject is not None and self._low(subject) in SELF_PRONOUNS and not passive
+
+    def joined(self, start: int, end: int) -> bool:
+        """What the writer wants to join (« rejoindre une CAE », « un réseau de collectivités »): not what
+        they are."""
+        node = self.head(start, end)
+        for _ in range(3):
+            if node is None or self.tokens[node]["h"] == node:
+                return False
+            if not (self._dep(node) in ("obj", "obl:arg") or self._dep(node).startswith("nmod")):
+                return False
+            node = self.tokens[node]["h"]
+            if self._lemma(node) in JOIN_VERBS:
+                return True
+        return False
 
     def _on_behalf(self, node: int) -> bool:
         """Under « au nom de » (on behalf of), a few nouns up."""
