@@ -223,8 +223,10 @@ def _besoins(msg: _Message, known: dict, out: dict) -> None:
         words = [m for m in msg.of("besoins", "mots")
                  if not (s.negated(m.start, m.end) or s.project_subject(m.start, m.end)
                          or s.other_subject(m.start, m.end) or s.own_activity(m.start, m.end))]
+        statuts = msg.of("statut", "mots")
         words += [m for m in msg.of("besoins", "faibles")  # not the field of a structure (« Scop d'ingénierie »)
-                  if s.asked_for(m.start, m.end) and not s.negated(m.start, m.end) and not s.about_other(m.start, m.end)]
+                  if s.asked_for(m.start, m.end) and not s.negated(m.start, m.end)
+                  and not any(fold(msg.text[k.end:m.start]) in ("d", "de", "du") for k in statuts if k.end <= m.start)]
         # A need is what the person asks for: when they ask for something, the words of the story that
         # leads to it (« depuis la baisse de nos financements », « on a du mal à maintenir les emplois »)
         # are context, not more needs.
