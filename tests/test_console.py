@@ -89,13 +89,19 @@ def test_sessions_are_stored_hashed_and_expire(db):
     with factory() as session, session.begin():
         user = accounts.add_user(session, "agent@exemple.fr", PASSWORD)
         token = accounts.open_session(session, user)
-        assert session.get(StaffSession, token) is None  # only the digest is stored
+        stored = [r.token_hash for r in session.scalars(select(StaffSession))]
+        assert token not in stored and len(stored) == 1 and len(stored[0]) == 64  # only the digest is stored
         staff = accounts.current_staff(session, token)
         assert staff.email == "agent@exemple.fr" and len(staff.csrf_token) > 20
         assert accounts.current_staff(session, token + "x") is None and accounts.current_staff(session, None) is None
         row = session.scalars(select(StaffSession)).one()
         row.vu_le -= accounts.SESSION_IDLE + _dt.timedelta(minutes=1)
         assert accounts.current_staff(session, token) is None  # idle too long
+        busy = accounts.open_session(session, user)
+        for live in session.scalars(select(StaffSession)):
+            live.expire_le = accounts.utcnow() - _dt.timedelta(seconds=1)
+            live.vu_le = accounts.utcnow()
+        assert accounts.current_staff(session, busy) is None  # used all along, but past its absolute end
         other = accounts.open_session(session, user)
         accounts.close_session(session, other)
         assert accounts.current_staff(session, other) is None
@@ -113,8 +119,10 @@ def test_triage_follows_the_contract_statuses_and_keeps_a_history(db):
             inbox.release(session, row, "a@exemple.fr")
         inbox.claim(session, row, "a@exemple.fr")
         assert (row.statut, row.traite_par) == ("en_cours", "a@exemple.fr")
-        with pytest.raises(inbox.TriageError, match="déjà prise en charge par a@exemple.fr"):
+        with pytest.raises(inbox.TriageError, match="déjà prise en charge"):
             inbox.claim(session, row, "b@exemple.fr")
+        with pytest.raises(inbox.TriageError, match="Seule la personne"):
+            inbox.release(session, row, "b@exemple.fr")  # not someone else's request
         inbox.comment(session, row, "a@exemple.fr", "Messagerie, rappel demain")
         with pytest.raises(inbox.TriageError):
             inbox.comment(session, row, "a@exemple.fr", "   ")
@@ -190,13 +198,18 @@ def test_the_transcript_masks_personal_data():
         {"event": "user", "text": "camille.durand@exemple.org"},
         {"event": "active_loop", "name": None},
         {"event": "user", "text": "écrivez-moi à c.d@exemple.org ou au +33 6 12 34 56 78"},
+        {"event": "user", "text": "ou Prénom.Nom@exemple.fr, ou +33 (0)6 12 34 56 78, ou 06/12/34/56/78"},
+        {"event": "user", "text": "nous avons 12 salariés depuis 2015 à 31000 Toulouse"},
     ]
     turns = masked_turns(events)
     text = " ".join(t["texte"] for t in turns)
     assert "Camille" not in text and "exemple.org" not in text and "12 34" not in text
     assert turns[0]["texte"] == f"bonjour, je suis à Muret, joignable au {MASK}"
     assert turns[2]["texte"] == "(bouton) inform" and turns[3]["texte"] == MASK and turns[4]["texte"] == MASK
-    assert [t["qui"] for t in turns] == ["personne", "assistant", "personne", "personne", "personne", "personne"]
+    assert turns[6]["texte"] == f"ou {MASK}, ou {MASK}, ou {MASK}"
+    assert turns[7]["texte"] == "nous avons 12 salariés depuis 2015 à 31000 Toulouse"  # figures are not phones
+    assert [t["qui"] for t in turns] == ["personne", "assistant", "personne", "personne", "personne", "personne",
+                                         "personne", "personne"]
 
 
 # The command line ------------------------------------------------------------------------------
@@ -302,7 +315,8 @@ def test_sign_in_with_csrf_then_inbox_api_triage_and_sign_out(web):
     assert wrong.status_code == 200 and "incorrect" in wrong.text
     browser, response = sign_in(server.url, "agent@exemple.fr", PASSWORD)
     assert response.status_code == 303 and response.headers["Location"] == "/accueil/"
-    assert "httponly" in response.headers["Set-Cookie"].lower() and "samesite=strict" in response.headers["Set-Cookie"].lower()
+    cookie = next(c for c in response.raw.headers.getlist("Set-Cookie") if c.startswith("ess_accueil="))
+    assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower()
     page = browser.get(f"{server.url}/accueil/")
     assert page.status_code == 200 and "À traiter" in page.text and "déjà venue" in page.text
     assert page.text.index(f"n° {first}") < page.text.index(f"n° {second}")  # oldest first
@@ -328,7 +342,11 @@ def test_sign_in_with_csrf_then_inbox_api_triage_and_sign_out(web):
     assert [d["id"] for d in closed] == [first]
     tab = browser.get(f"{server.url}/accueil/?onglet=cloturees")
     assert "Orienté vers une structure" in tab.text
-    # The journal is for administrators; signing out ends the session.
+    # Forms without the token are refused; the journal is for administrators; signing out ends the session.
+    assert browser.post(f"{server.url}/accueil/deconnexion", data={}).status_code == 403
+    assert browser.post(f"{server.url}/accueil/orienter", data={"consentement": "oui", "coordonnees": "06 11 22 33 44"},
+                        allow_redirects=False).status_code == 403
+    assert browser.get(f"{server.url}/accueil/demandes/{first}?erreur=<b>faux</b>").text.count("faux") == 0
     assert browser.get(f"{server.url}/accueil/journal").status_code == 403
     browser.post(f"{server.url}/accueil/deconnexion", data={"csrf_token": token})
     assert browser.get(f"{server.url}/accueil/api/demandes").status_code == 401
@@ -340,8 +358,20 @@ def test_admin_sees_the_access_journal_and_repeated_failures_are_blocked(web):
     server, url, _factory = web
     assert add_user_cli(url, "admin@exemple.fr", PASSWORD, "admin").returncode == 0
     browser, _response = sign_in(server.url, "admin@exemple.fr", PASSWORD)
-    journal = browser.get(f"{server.url}/accueil/journal")
+    old_cookie = browser.cookies.get("ess_accueil")
+    again, _r = sign_in(server.url, "admin@exemple.fr", PASSWORD)  # a new sign-in from another browser…
+    stale = requests.get(f"{server.url}/accueil/api/demandes", cookies={"ess_accueil": old_cookie})
+    assert stale.status_code == 200  # …does not end the first one
+    relogin = requests.Session()
+    relogin.cookies.set("ess_accueil", old_cookie)
+    form = relogin.get(f"{server.url}/accueil/connexion")
+    relogin.post(f"{server.url}/accueil/connexion", data={"email": "admin@exemple.fr", "password": PASSWORD,
+                                                          "csrf_token": csrf_of(form.text)})
+    assert requests.get(f"{server.url}/accueil/api/demandes", cookies={"ess_accueil": old_cookie}).status_code == 401
+    journal = again.get(f"{server.url}/accueil/journal")
     assert journal.status_code == 200 and "connexion" in journal.text and "admin@exemple.fr" in journal.text
+    sign_in(server.url, "mot-de-passe-dans-le-mauvais-champ", PASSWORD)
+    assert "mot-de-passe-dans-le-mauvais-champ" not in again.get(f"{server.url}/accueil/journal").text
     statuses = [sign_in(server.url, "admin@exemple.fr", "mauvais-mot-de-passe")[1].status_code
                 for _ in range(accounts.MAX_FAILURES_PER_ACCOUNT + 1)]
     assert statuses[-1] == 429

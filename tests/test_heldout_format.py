@@ -4,7 +4,7 @@ The benchmarks (bench/nlu.py, bench/conversations.py) trust these files: every i
 exist in the domain, every expected slot must use the contract's names and canonical values,
 every place must be a real INSEE code of the territory index, and every scheme id of the whole
 conversations must exist in the catalogue. Sets: tests/heldout/ (written blind, frozen, the
-one `make bench` reports), tests/heldout_b/ (written blind later), tests/heldout_c/ (written blind on 2 December, frozen) and
+one `make bench` reports), tests/heldout_b/ (written blind later), tests/heldout_c/ (written blind on 2 December, frozen; its errors read after its first run) and
 tests/nlu/heldout.yml (the first set, tuned on, kept for comparison).
 """
 from __future__ import annotations

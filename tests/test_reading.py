@@ -444,6 +444,43 @@ def test_plain_answers_to_the_stage_question(nlp, territories, text, stade):
     # the topic of a training is not another need
     ("il nous faudrait une formation à la gouvernance", None, {"besoins": ["formation"]}),
     ("on ne sait pas comment le financer", "besoins", {"besoins": ["financement"]}),
+    # training one's own people is a training need; serving one's own public is the activity
+    ("nous voulons former nos bénévoles à la comptabilité", None, {"besoins": ["formation"]}),
+    ("on cherche à se former à la gestion", None, {"besoins": ["formation"]}),
+    ("nous accompagnons nos adhérents dans leurs projets", None, {}),
+    ("ce qui nous manque c'est de la formation", None, {"besoins": ["formation"]}),
+    # a local authority said by its name or a role; a person writing privately is not it
+    ("commune de Nailloux, on a un bâtiment vide à proposer", None,
+     {"statut": "collectivite", "commune": "31396", "departement": "31"}),
+    ("nous sommes la ville de Quimper", None, {"statut": "collectivite", "commune": "29232", "departement": "29"}),
+    ("j'habite la commune de Muret et je veux créer une asso", None,
+     {"statut": "sans_structure", "commune": "31395", "departement": "31"}),
+    ("je suis conseiller municipal mais je vous écris à titre personnel pour mon projet d'asso", None,
+     {"statut": "sans_structure"}),
+    # groups of friends, structures that do not exist (yet or any more), one that does
+    ("groupe de 4 copines, on veut ouvrir une épicerie", None, {"statut": "sans_structure"}),
+    ("l'asso n'est pas encore créée, on est à Gap", None,
+     {"statut": "sans_structure", "commune": "05061", "departement": "05"}),
+    ("notre dossier de subvention n'est pas encore enregistré", None, {"besoins": ["financement"]}),
+    ("notre ancienne asso a été dissoute l'an dernier et on veut en refonder une", None, {"statut": "sans_structure"}),
+    ("SAS créée le mois dernier à Angers", None,
+     {"statut": "entreprise", "stade": "creation", "commune": "49007", "departement": "49"}),
+    ("on organise un festival chaque été, on est une asso", None, {"statut": "association"}),
+    ("c'est peut-être une SCIC qu'il nous faut", None, {}),
+    # headcounts
+    ("on a une coordinatrice et un animateur en CDI", "employeur", {"employeur": True}),
+    ("nous fonctionnons sans aucun salarié", None, {"employeur": False}),
+    ("nous ne sommes pas juste des bénévoles", None, {}),
+    # what the writer wants to join is not what they are; a form planned on the object is a plan
+    ("micro-entrepreneur, je voudrais rejoindre une coopérative d'activité et d'emploi", None,
+     {"statut": "entreprise", "besoins": ["accompagnement"]}),
+    ("on voudrait reprendre l'atelier du patron sous forme de SCOP", None,
+     {"statut": "sans_structure", "stade": "reprise"}),
+    # premises: « pas cher » is no negation; a place to meet is not premises asked for
+    ("je cherche un local pas cher", None, {"besoins": ["hebergement"]}),
+    ("je connais un endroit pour faire les réunions", None, {}),
+    # a test done in the past asks for nothing
+    ("on a fait un test d'activité de 18 mois en couveuse", None, {"stade": "creation"}),
 ])
 def test_more_ways_of_saying_the_profile(nlp, territories, text, requested, expected):
     assert profile(read(nlp, territories, text, intent="ask_human" if "conseiller" in text else "inform",

@@ -256,8 +256,7 @@ def _employeur(msg: _Message, out: dict) -> None:
     for m in msg.of("employeur", "mots", "reponses"):
         if m.strength == "reponses" and not answering:
             continue
-        # a « no staff » phrase carries its own negation (« fonctionnons sans aucun salarié »)
-        if (m.value == "oui" and s.negated(m.start, m.end)) or s.other_subject(m.start, m.end):
+        if s.negated(m.start, m.end) or s.other_subject(m.start, m.end):
             continue
         if m.value == "oui" and s.hired(m.start, m.end):
             continue  # « on voudrait embaucher deux salariés »: a need, not staff
@@ -347,7 +346,7 @@ def read_message(parse: dict, requested: Optional[str], known: Optional[dict], t
             _besoins(msg, known, out)
         _employeur(msg, out)
         _flags(msg, out)
-        wants_test = any(("test" in fold(m.text) or msg.syntax.wished(m.start, m.end)) and not msg.syntax.negated(m.start, m.end)
+        wants_test = any(("tester" in fold(m.text) or msg.syntax.wished(m.start, m.end)) and not msg.syntax.negated(m.start, m.end)
                          for m in msg.of("test_activite", "mots"))
         if wants_test and msg.intent in STATEMENT_INTENTS and not (known.get("besoins") or out.get("besoins")):
             # Wanting to test an activity (in a CAE or a couveuse) asks for an accompaniment (CONTRACT.md:

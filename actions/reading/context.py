@@ -251,8 +251,10 @@ class Syntax:
         if any(self._dep(c) == "acl" and self._lemma(c) in CREATE_VERBS
                and self.tokens[c].get("m", {}).get("VerbForm") == "Part" for c in self.children[h]):
             return False  # « SAS créée le mois dernier »: it exists
-        if any(self._dep(c) == "cop" and self.tokens[c].get("m", {}).get("Mood") == "Ind" for c in self.children[h]):
-            return False  # « …, on est une asso »: a predicate in the indicative says what is
+        if not self._hypothetical_before(h) and any(
+                self._dep(c) == "cop" and self.tokens[c].get("m", {}).get("Mood") == "Ind"
+                and self.tokens[c].get("m", {}).get("Tense") != "Fut" for c in self.children[h]):
+            return False  # « …, on est une asso »: a predicate in the present indicative says what is
         return bool(self.intended_by[h] - self._span(start, end)) or self._after_create_word(h) \
             or self._hypothetical_before(h)
 
@@ -528,8 +530,8 @@ class Syntax:
                 self._low(i) == "comment" for i in range(max(0, h - 3), h))):
             return False  # « nous cherchons à financer un camion », « comment financer le poste »: money is asked
         # « nous former », « se former », « former nos bénévoles »: the writer's own people are trained.
-        if any((self._low(c) in REFLEXIVE and c < h and not self._dep(c).startswith("nsubj"))
-               or (self._dep(c) == "obj" and self._owned(c)) for c in self.children[h]):
+        if self._lemma(h) == "former" and any((self._low(c) in REFLEXIVE and c < h and not self._dep(c).startswith("nsubj"))
+                                             or (self._dep(c) == "obj" and self._owned(c)) for c in self.children[h]):
             return False
         subject = self._subject(h)
         passive = any(self._dep(c) in ("aux:pass", "expl:pass") for c in self.children[h])

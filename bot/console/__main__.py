@@ -8,6 +8,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot.console.accounts import AccountError, add_user
 from bot.console.models import ROLES, create_console_schema
 from knowledge.db import database_url, make_engine, make_session_factory
@@ -24,14 +26,17 @@ def main(argv: list[str] | None = None) -> int:
     if sys.stdin.isatty():
         print("Mot de passe (au moins 12 caractères), puis Entrée :", file=sys.stderr)
     password = sys.stdin.readline().rstrip("\r\n")
-    engine = make_engine(args.database_url or database_url())
-    create_console_schema(engine)
     try:
+        engine = make_engine(args.database_url or database_url())
+        create_console_schema(engine)
         with make_session_factory(engine)() as session, session.begin():
             add_user(session, args.email, password, args.role)
     except AccountError as exc:
         print(f"add-user : {exc}", file=sys.stderr)
         return 2
+    except SQLAlchemyError as exc:
+        print(f"add-user : base de données inaccessible ({type(exc).__name__})", file=sys.stderr)
+        return 3
     print(f"add-user : compte {args.email.strip().lower()} ({args.role}) créé")
     return 0
 

@@ -80,12 +80,40 @@ def too_many_failures(session: Session, email: str, address: str) -> bool:
     since = utcnow() - ATTEMPT_WINDOW
     failed = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.le >= since,
                                                                      LoginAttempt.reussi.is_(False))
-    by_account = session.scalar(failed.where(LoginAttempt.email == email)) or 0
+    by_account = session.scalar(failed.where(LoginAttempt.email == attempt_key(session, email))) or 0
     by_address = session.scalar(failed.where(LoginAttempt.adresse == address)) or 0
     return by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS
 
 
-def check_password(session: Session, email: str, password: str, address: str) -> Optional[StaffUser]:
+def attempt_key(session: Session, email: str) -> str:
+    """What the attempts table and the journal keep of a typed e-mail: the account's address when
+    it exists, else a digest (a password typed into the wrong field is never stored)."""
+    email = normalise_email(email)[:255]
+    if session.scalar(select(StaffUser.id).where(StaffUser.email == email)) is not None:
+        return email
+    return "inconnu:" + hashlib.sha256(email.encode()).hexdigest()[:16]
+
+
+def start_attempt(session: Session, email: str, address: str) -> Optional[LoginAttempt]:
+    """Record the attempt as a failure first, then count: parallel attempts cannot slip under the
+    limit. None when the limit is reached."""
+    key = attempt_key(session, email)
+    attempt = LoginAttempt(email=key, adresse=address[:64], reussi=False)
+    session.add(attempt)
+    session.flush()
+    since = utcnow() - ATTEMPT_WINDOW
+    failed = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.le >= since,
+                                                                     LoginAttempt.reussi.is_(False))
+    by_account = session.scalar(failed.where(LoginAttempt.email == key)) or 0
+    by_address = session.scalar(failed.where(LoginAttempt.adresse == address[:64])) or 0
+    if by_account > MAX_FAILURES_PER_ACCOUNT or by_address > MAX_FAILURES_PER_ADDRESS:
+        journal(session, key, "connexion_bloquee", adresse=address[:64])
+        return None
+    return attempt
+
+
+def check_password(session: Session, email: str, password: str, address: str,
+                   attempt: Optional[LoginAttempt] = None) -> Optional[StaffUser]:
     """The active user whose password this is, or None. Every attempt is recorded."""
     email = normalise_email(email)[:255]
     user = session.scalar(select(StaffUser).where(StaffUser.email == email))
@@ -95,8 +123,12 @@ def check_password(session: Session, email: str, password: str, address: str) ->
     except (VerificationError, InvalidHashError):
         ok = False
     ok = ok and user is not None and user.active and bool(user.password_hash)
-    session.add(LoginAttempt(email=email, adresse=address[:64], reussi=ok))
-    journal(session, email, "connexion" if ok else "connexion_refusee", adresse=address)
+    key = email if user is not None else attempt_key(session, email)
+    if attempt is None:
+        session.add(LoginAttempt(email=key, adresse=address[:64], reussi=ok))
+    else:
+        attempt.reussi = ok
+    journal(session, key, "connexion" if ok else "connexion_refusee", adresse=address[:64])
     if ok and _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = _hasher.hash(password)
     return user if ok else None

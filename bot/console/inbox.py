@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Optional
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from bot.console.models import RequestEvent, utcnow
@@ -32,8 +32,26 @@ FILTERS = ("commune", "epci", "departement", "stade", "besoin", "partenaire", "d
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
+ERRORS = {
+    "cloturee": "Cette demande est clôturée : rouvrez-la d'abord.",
+    "deja_prise": "Cette demande est déjà prise en charge par une autre personne.",
+    "pas_en_cours": "Cette demande n'est pas en cours.",
+    "pas_a_vous": "Seule la personne qui a pris la demande (ou un administrateur) peut la libérer.",
+    "commentaire_vide": "Le commentaire est vide.",
+    "motif": "Choisissez un motif de clôture.",
+    "structure": "Indiquez vers quelle structure la personne a été orientée.",
+    "deja_cloturee": "Cette demande est déjà clôturée.",
+    "pas_cloturee": "Cette demande n'est pas clôturée.",
+    "action": "Action inconnue.",
+}
+
+
 class TriageError(ValueError):
-    """A French message for the agent (the action is not possible in this state)."""
+    """The action is not possible in this state; ``code`` names one of ``ERRORS`` (the French text)."""
+
+    def __init__(self, code: str):
+        super().__init__(ERRORS[code])
+        self.code = code
 
 
 @dataclass
@@ -118,8 +136,9 @@ def list_requests(session: Session, status: Optional[str] = None, filters: Optio
     query = select(HandoffRequest)
     if status:
         query = query.where(HandoffRequest.statut == status)
-    order = HandoffRequest.cree_le.asc() if oldest_first else HandoffRequest.cree_le.desc()
-    rows = list(session.scalars(query.order_by(order, HandoffRequest.id)))
+    order = ((HandoffRequest.cree_le.asc(), HandoffRequest.id.asc()) if oldest_first
+             else (HandoffRequest.cree_le.desc(), HandoffRequest.id.desc()))
+    rows = list(session.scalars(query.order_by(*order)))
     filters = filters or Filters()
     epcis = epci_of(session, ((r.profil or {}).get("commune") for r in rows)) if "epci" in filters.values else {}
     return [r for r in rows if filters.keeps(r, epcis.get((r.profil or {}).get("commune")))]
@@ -158,16 +177,25 @@ def _event(session: Session, row: HandoffRequest, email: str, kind: str, motif: 
 
 def claim(session: Session, row: HandoffRequest, email: str) -> None:
     if row.statut == "cloturee":
-        raise TriageError("Cette demande est clôturée : rouvrez-la d'abord.")
-    if row.statut == "en_cours" and row.traite_par not in (None, email):
-        raise TriageError(f"Cette demande est déjà prise en charge par {row.traite_par}.")
-    row.statut, row.traite_par = "en_cours", email
+        raise TriageError("cloturee")
+    if row.statut == "en_cours" and row.traite_par == email:
+        return
+    # One statement that only succeeds on a request nobody holds: two agents cannot both claim it.
+    done = session.execute(update(HandoffRequest).where(HandoffRequest.id == row.id,
+                                                        HandoffRequest.statut == "nouvelle")
+                           .values(statut="en_cours", traite_par=email, mis_a_jour_le=utcnow())
+                           .execution_options(synchronize_session=False))
+    session.refresh(row)
+    if done.rowcount != 1:
+        raise TriageError("deja_prise")
     _event(session, row, email, "prise")
 
 
-def release(session: Session, row: HandoffRequest, email: str) -> None:
+def release(session: Session, row: HandoffRequest, email: str, admin: bool = False) -> None:
     if row.statut != "en_cours":
-        raise TriageError("Cette demande n'est pas en cours.")
+        raise TriageError("pas_en_cours")
+    if row.traite_par not in (None, email) and not admin:
+        raise TriageError("pas_a_vous")
     row.statut, row.traite_par = "nouvelle", None
     _event(session, row, email, "liberation")
 
@@ -175,18 +203,18 @@ def release(session: Session, row: HandoffRequest, email: str) -> None:
 def comment(session: Session, row: HandoffRequest, email: str, text: str) -> None:
     text = (text or "").strip()[:2000]
     if not text:
-        raise TriageError("Le commentaire est vide.")
+        raise TriageError("commentaire_vide")
     _event(session, row, email, "commentaire", texte=text)
 
 
 def close(session: Session, row: HandoffRequest, email: str, reason: str, text: str = "") -> None:
     if reason not in CLOSING_REASONS:
-        raise TriageError("Choisissez un motif de clôture.")
+        raise TriageError("motif")
     text = (text or "").strip()[:2000]
     if reason == "oriente" and not text:
-        raise TriageError("Indiquez vers quelle structure la personne a été orientée.")
+        raise TriageError("structure")
     if row.statut == "cloturee":
-        raise TriageError("Cette demande est déjà clôturée.")
+        raise TriageError("deja_cloturee")
     row.statut = "cloturee"
     row.traite_par = row.traite_par or email
     _event(session, row, email, "cloture", motif=reason, texte=text or None)
@@ -194,7 +222,7 @@ def close(session: Session, row: HandoffRequest, email: str, reason: str, text: 
 
 def reopen(session: Session, row: HandoffRequest, email: str) -> None:
     if row.statut != "cloturee":
-        raise TriageError("Cette demande n'est pas clôturée.")
+        raise TriageError("pas_cloturee")
     row.statut, row.traite_par = "nouvelle", None
     _event(session, row, email, "reouverture")
 

@@ -6,6 +6,7 @@ shown once, with the consent), nor an e-mail or phone number typed anywhere else
 """
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from pathlib import Path
@@ -17,8 +18,9 @@ import aiohttp
 ROOT = Path(__file__).resolve().parents[2]
 MASK = "[masqué]"
 PERSONAL_SLOTS = {"contact_nom", "contact_coordonnees", "contact_message"}
-EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
-PHONE = re.compile(r"(?<!\d)(?:\+\d{2,3}[ .\-]?|0)\d(?:[ .\-]?\d{2}){4}(?!\d)")
+EMAIL = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.\w{2,}")
+# any run of at least 9 digits with the separators people type (« +33 (0)6 12 34 56 78 », « 06/12/34/56/78 »)
+PHONE = re.compile(r"(?<![\w])\+?\d(?:[ .\-/()]{0,3}\d){8,}")
 
 
 def mask_text(text: str) -> str:
@@ -66,6 +68,8 @@ async def fetch_transcript(conversation_id: str, env: Optional[dict] = None) -> 
                 if response.status != 200:
                     return None
                 tracker = await response.json()
-    except (aiohttp.ClientError, TimeoutError, ValueError):
+    except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError, ValueError):
         return None
-    return masked_turns(tracker.get("events") or [])
+    if not isinstance(tracker, dict) or not isinstance(tracker.get("events") or [], list):
+        return None
+    return masked_turns([e for e in tracker.get("events") or [] if isinstance(e, dict)])

@@ -99,13 +99,20 @@ async def login(request: web.Request) -> web.Response:
     email, password, address = accounts.normalise_email(form.get("email", "")), form.get("password", ""), _address(request)
     factory = request.app[SESSIONS]
 
+    previous = request.cookies.get(SESSION_COOKIE)
+
     def attempt() -> Optional[str]:
         with factory() as session, session.begin():
-            if accounts.too_many_failures(session, email, address):
-                accounts.journal(session, email, "connexion_bloquee", adresse=address)
-                return "blocked"
-            user = accounts.check_password(session, email, password, address)
-            return accounts.open_session(session, user) if user else None
+            started = accounts.start_attempt(session, email, address)
+        if started is None:
+            return "blocked"
+        with factory() as session, session.begin():
+            started = session.merge(started)
+            user = accounts.check_password(session, email, password, address, attempt=started)
+            if user is None:
+                return None
+            accounts.close_session(session, previous)  # no session survives a new sign-in
+            return accounts.open_session(session, user)
 
     token = await asyncio.to_thread(attempt)
     if token == "blocked":
@@ -173,7 +180,7 @@ async def request_page(request: web.Request) -> web.Response:
     transcript = await fetch_transcript(row.conversation_id)
     return _render(request, "demande.html", staff=request["staff"], row=row, events=events, doubles=doubles,
                    shown=shown, transcript=transcript, waiting=inbox.waiting(row), reasons=inbox.CLOSING_REASONS,
-                   error=request.query.get("erreur"), label=label)
+                   error=inbox.ERRORS.get(request.query.get("erreur", "")), label=label)
 
 
 def _row_id(request: web.Request) -> int:
@@ -198,7 +205,7 @@ async def request_action(request: web.Request) -> web.Response:
             if action == "claim":
                 inbox.claim(session, row, staff.email)
             elif action == "release":
-                inbox.release(session, row, staff.email)
+                inbox.release(session, row, staff.email, admin=staff.role == "admin")
             elif action == "comment":
                 inbox.comment(session, row, staff.email, form.get("texte", ""))
             elif action == "close":
@@ -206,10 +213,10 @@ async def request_action(request: web.Request) -> web.Response:
             elif action == "reopen":
                 inbox.reopen(session, row, staff.email)
             else:
-                raise inbox.TriageError("Action inconnue.")
+                raise inbox.TriageError("action")
             accounts.journal(session, staff.email, form["action"], f"demande {row_id}", _address(request))
         except inbox.TriageError as exc:
-            error = str(exc)
+            error = exc.code
     target = f"{PREFIX}/demandes/{row_id}" + (f"?{urlencode({'erreur': error})}" if error else "")
     raise web.HTTPSeeOther(target)
 
