@@ -76,13 +76,18 @@ def journal(session: Session, email: Optional[str], action: str, cible: Optional
     session.add(AccessEntry(email=email, action=action, cible=cible, adresse=adresse))
 
 
-def too_many_failures(session: Session, email: str, address: str) -> bool:
-    since = utcnow() - ATTEMPT_WINDOW
-    failed = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.le >= since,
+def _recent_failures(session: Session, key: str, address: str) -> tuple[int, int]:
+    """Failed attempts in the window: (for this account key, from this address)."""
+    failed = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.le >= utcnow() - ATTEMPT_WINDOW,
                                                                      LoginAttempt.reussi.is_(False))
-    by_account = session.scalar(failed.where(LoginAttempt.email == attempt_key(session, email))) or 0
-    by_address = session.scalar(failed.where(LoginAttempt.adresse == address)) or 0
-    return by_account >= MAX_FAILURES_PER_ACCOUNT or by_address >= MAX_FAILURES_PER_ADDRESS
+    return (session.scalar(failed.where(LoginAttempt.email == key)) or 0,
+            session.scalar(failed.where(LoginAttempt.adresse == address[:64])) or 0)
+
+
+def too_many_failures(session: Session, email: str, address: str, already: int = 0) -> bool:
+    """The limit is reached (``already``: attempts of this request counted among the failures)."""
+    by_account, by_address = _recent_failures(session, attempt_key(session, email), address)
+    return by_account - already >= MAX_FAILURES_PER_ACCOUNT or by_address - already >= MAX_FAILURES_PER_ADDRESS
 
 
 def attempt_key(session: Session, email: str) -> str:
@@ -101,12 +106,7 @@ def start_attempt(session: Session, email: str, address: str) -> Optional[LoginA
     attempt = LoginAttempt(email=key, adresse=address[:64], reussi=False)
     session.add(attempt)
     session.flush()
-    since = utcnow() - ATTEMPT_WINDOW
-    failed = select(func.count()).select_from(LoginAttempt).where(LoginAttempt.le >= since,
-                                                                     LoginAttempt.reussi.is_(False))
-    by_account = session.scalar(failed.where(LoginAttempt.email == key)) or 0
-    by_address = session.scalar(failed.where(LoginAttempt.adresse == address[:64])) or 0
-    if by_account > MAX_FAILURES_PER_ACCOUNT or by_address > MAX_FAILURES_PER_ADDRESS:
+    if too_many_failures(session, email, address, already=1):
         journal(session, key, "connexion_bloquee", adresse=address[:64])
         return None
     return attempt

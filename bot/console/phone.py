@@ -7,7 +7,7 @@ resolved by the same territory lookup as the chat (names, postal codes, typos).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Optional
+from typing import Any, Mapping
 
 from knowledge.values import BESOINS, STADES, STATUTS
 from knowledge.wording import reason
@@ -36,9 +36,8 @@ def read_form(form: Mapping[str, Any], territories) -> PhoneProfile:
         out.profil["employeur"] = employeur == "oui"
     needs = form.getall("besoins", []) if hasattr(form, "getall") else form.get("besoins") or []
     needs = [needs] if isinstance(needs, str) else list(needs)
-    out.profil["besoins"] = [b for b in BESOINS if b in needs] or None
-    if out.profil["besoins"] is None:
-        del out.profil["besoins"]
+    if any(b in needs for b in BESOINS):
+        out.profil["besoins"] = [b for b in BESOINS if b in needs]
     out.lieu = str(form.get("lieu") or "").strip()[:120]
     if out.lieu:
         found = territories.lookup(out.lieu)
@@ -68,10 +67,3 @@ def excluded(orientation, catalogue) -> list[dict[str, str]]:
         rows.append({"id": scheme_id, "nom": scheme["nom"],
                      "pourquoi": reason(why_not.code.value, scheme, why_not.detail, catalogue)})
     return sorted(rows, key=lambda r: r["nom"].lower())
-
-
-def contact_fields(value: str) -> tuple[Optional[str], Optional[str], Optional[str]]:
-    """(email, phone, problem) with the assistant's own validation."""
-    from actions.handoff import parse_contact
-
-    return parse_contact(value)

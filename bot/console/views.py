@@ -18,6 +18,7 @@ from aiohttp import web
 from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
+from actions.handoff import parse_contact
 from bot.console import accounts, inbox, phone
 from bot.console.models import AccessEntry, create_console_schema
 from bot.console.transcript import fetch_transcript
@@ -31,6 +32,7 @@ PREFIX = "/accueil"
 SESSIONS = web.AppKey("console_sessions", sessionmaker)
 TEMPLATES = web.AppKey("console_templates", jinja2.Environment)
 KNOWLEDGE = web.AppKey("console_knowledge", object)
+HOME_COMMUNES = web.AppKey("console_home_communes", list)
 ACTIONS = {"prendre": "claim", "liberer": "release", "commenter": "comment", "cloturer": "close",
            "rouvrir": "reopen"}
 NO_STORE = {"Cache-Control": "no-store"}
@@ -253,10 +255,13 @@ async def phone_page(request: web.Request, form=None, error: Optional[str] = Non
 
 
 def _home_communes(request: web.Request) -> list[str]:
-    """Names offered as completion (the department's communes); any other place is typed."""
-    territories = request.app[KNOWLEDGE]().territories
-    home = territories.home_departement
-    return sorted({c.nom for c in territories.places.communes.values() if c.departement == home})
+    """Names offered as completion (the department's communes, computed once); any other place is typed."""
+    names = request.app[HOME_COMMUNES]  # filled in place: the application is frozen once started
+    if not names:
+        territories = request.app[KNOWLEDGE]().territories
+        home = territories.home_departement
+        names.extend(sorted({c.nom for c in territories.places.communes.values() if c.departement == home}))
+    return names
 
 
 @signed_in()
@@ -268,7 +273,7 @@ async def phone_save(request: web.Request) -> web.Response:
     read = phone.read_form(data, knowledge.territories)
     if data.get("consentement") != "oui":
         return await phone_page.__wrapped__(request, data, "Sans l'accord de la personne, rien n'est enregistré.", 400)
-    email, telephone, problem = phone.contact_fields(str(data.get("coordonnees", "")))
+    email, telephone, problem = parse_contact(str(data.get("coordonnees", "")))  # the chat's own check
     if problem:
         return await phone_page.__wrapped__(request, data, problem, 400)
     orientation = knowledge.orient(read.profil, limit=8)
@@ -323,6 +328,7 @@ def setup(app: web.Application, env: dict) -> None:
         return KnowledgeClient(env.get("DATABASE_URL") or None)
 
     app[KNOWLEDGE] = knowledge
+    app[HOME_COMMUNES] = []
     app.router.add_get(f"{PREFIX}", to_inbox)
     app.router.add_get(f"{PREFIX}/", inbox_page)
     app.router.add_get(f"{PREFIX}/connexion", login_form)
