@@ -4,5 +4,6 @@
 - ``orientation``: the recommendations and their follow-ups;
 - ``handoff``: being called back by a person (``contact_form``);
 - ``session``: pre-filled slots from partner metadata;
+- ``feedback``: the anonymous statistics (first orientation, the user's rating of it);
 - ``knowledge_client``: the knowledge base, loaded once per process.
 """

@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import replies
+from actions.feedback import record_orientation
 from actions.knowledge_client import get_client
 from actions.read import answered_as_a_question
 from actions.tracker import entity_values, latest_text, profile_from_tracker
@@ -86,6 +87,9 @@ class ActionOrient(Action):
         dispatcher.utter_message(text=text, json_message={"orientation": payload})
         # When little fits exactly, a person may help better: offer to be called back.
         dispatcher.utter_message(response="utter_handoff_offer" if orientation.elargi else "utter_after_orientation")
+        if not tracker.get_slot("oriente"):
+            dispatcher.utter_message(response="utter_ask_rating")  # once: the first answer is the one rated
+        record_orientation(tracker, orientation)
         shown = orientation.shown
         return [SlotSet("recommandations", [r.id for r in shown]), SlotSet("deja_proposes", None),
                 SlotSet("oriente", True), SlotSet("dispositif_courant", shown[0].id if shown else None)]

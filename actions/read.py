@@ -17,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions import handoff
+from actions.feedback import comment_events
 from actions.knowledge_client import get_client
 from actions.reading import looks_like_question, read_message
 from actions.tracker import latest_intent, latest_parse, latest_text
@@ -88,6 +89,10 @@ class ActionReadMessage(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         loop = (tracker.active_loop or {}).get("name")
         requested = tracker.get_slot("requested_slot")
+        comment = comment_events(tracker)  # after a « Non » rating, this message may be its comment
+        return comment + self.read(dispatcher, tracker, loop, requested)
+
+    def read(self, dispatcher: CollectingDispatcher, tracker: Tracker, loop, requested) -> List[EventType]:
         if loop == "contact_form" and requested in handoff.CONTACT_SLOTS:
             return [SlotSet(k, v) for k, v in handoff.read_contact(
                 latest_text(tracker), latest_intent(tracker), requested).items()]

@@ -15,6 +15,7 @@ from rasa_sdk.types import DomainDict
 
 from knowledge.values import BESOINS, STADES, STATUTS
 from actions.knowledge_client import get_client
+from knowledge import events as stats
 
 
 def slots_from_metadata(metadata: Any) -> Dict[str, Any]:
@@ -57,6 +58,8 @@ class ActionSessionStart(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         events: List[EventType] = [SessionStarted()]
         metadata = tracker.get_slot("session_started_metadata")
-        events += [SlotSet(k, v) for k, v in slots_from_metadata(metadata).items()]
+        prefill = slots_from_metadata(metadata)
+        events += [SlotSet(k, v) for k, v in prefill.items()]
         events.append(ActionExecuted("action_listen"))
+        stats.record(get_client().requests_session, "conversation", partenaire=prefill.get("partenaire"))
         return events

@@ -281,7 +281,8 @@ def test_when_little_fits_exactly_a_call_back_is_offered():
     slots = {"statut": "autre", "stade": "reprise", "commune": "2A004", "departement": "2A", "besoins": ["marches"]}
     messages, _ = run(orientation.ActionOrient(), make_tracker(slots=slots, loop=None))
     assert messages[0]["custom"]["orientation"]["dispositifs"]
-    assert messages[-1]["response"] in ("utter_handoff_offer", "utter_after_orientation")
+    assert messages[1]["response"] in ("utter_handoff_offer", "utter_after_orientation")
+    assert messages[-1]["response"] == "utter_ask_rating"  # the first orientation is rated once
 
 
 # hand-over -------------------------------------------------------------------------------------
