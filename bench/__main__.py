@@ -25,6 +25,7 @@ from bench import conversations, knowledge, latency, nlu, training
 ROOT = Path(__file__).resolve().parent.parent
 SET_B = ROOT / "tests" / "heldout_b"
 SET_C = ROOT / "tests" / "heldout_c"
+SET_D = ROOT / "tests" / "heldout_d"  # whole conversations only
 RESULTS = ROOT / "bench-results"
 
 
@@ -41,7 +42,7 @@ def _nlu(extra: list[str]) -> int:
 
 def _conversations(_: list[str]) -> int:
     code = conversations.main([])
-    for name, folder, suffix in SETS:
+    for name, folder, suffix in SETS + [("D (written blind and frozen on 2 December, first run 23 of 40)", SET_D, "d")]:
         print(f"\n----- conversations, held-out set {name} -----", flush=True)
         code = conversations.main(["--file", str(folder / "conversations.yml"),
                                    "--out", str(RESULTS / f"conversations_{suffix}.json")]) or code

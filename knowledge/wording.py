@@ -90,6 +90,10 @@ def reason(code: str, scheme: Mapping, detail: Mapping, catalogue=None) -> str:
         return "il demande une structure déjà créée (association, coopérative, entreprise…)"
     if code == "forme_juridique":
         return "il concerne les projets qui choisissent " + FORME_TEXT.get(detail.get("forme"), "une autre forme")
+    if code == "activite_individuelle":
+        return ("il sert à tester une activité que l'on lance soi-même, pas à créer "
+                + {"association": "une association", "cooperative": "une coopérative (SCOP, SCIC…)"}.get(
+                    detail.get("forme"), "une structure collective"))
     if code == "statut":
         return "il s'adresse " + _and([label("statut", s, "datif") for s in detail.get("statuts", [])])
     if code == "pas_collectivites":

@@ -205,3 +205,25 @@ def test_a_scheme_asked_for_by_name_comes_first_or_is_explained(catalogue, terri
     lyon = orient({"statut": "cooperative", "stade": "developpement", "commune": "69123", "besoins": ["accompagnement"],
                    "dispositifs_demandes": ["urscop-occitanie"]}, catalogue, territories)
     assert not lyon.cites_exclus and "urscop" in [r.id for r in lyon.shown]
+
+
+@pytest.mark.parametrize("extra", [{"forme_envisagee": "association"}, {"forme_envisagee": "cooperative"},
+                                   {"stade": "reprise", "forme_envisagee": None}])
+def test_testing_an_activity_is_for_an_activity_of_ones_own_not_started(extra, catalogue, territories):
+    """000:941-944, 003:1018: a group creating an association or a cooperative, or a takeover, never
+    gets the CAE or the couveuses, not even when the search widens; the reason can be said."""
+    profile = {"statut": "sans_structure", "stade": "idee", "commune": "33063", "departement": "33",
+               "besoins": ["accompagnement"], **extra}
+    answer = orient(profile, catalogue, territories, limit=12)
+    ids = [r.id for r in answer.recommandations + answer.guichets]
+    assert "cae" not in ids and "couveuses" not in ids
+    assert answer.exclusions["cae"].code in (Code.ACTIVITE_INDIVIDUELLE, Code.STADE)
+    if "stade" not in extra:
+        said = explain("cae", answer, catalogue)
+        assert said.etat == "excluded" and "tester une activité que l'on lance soi-même" in said.raison
+
+
+def test_a_person_testing_alone_still_gets_the_cae(catalogue, territories):
+    profile = {"statut": "sans_structure", "stade": "idee", "commune": "33063", "departement": "33",
+               "besoins": ["accompagnement"], "publics": ["demandeurs_emploi"]}
+    assert "cae" in [r.id for r in orient(profile, catalogue, territories).shown]

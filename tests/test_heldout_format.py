@@ -180,3 +180,20 @@ def test_conversations_are_valid(path, catalogue, territories):
         assert set(answers := (conv.get("answers") or {})) <= PROFILE_SLOTS - {"departement"}, (conv["id"], answers)
         assert problems({"examples": [{"text": "x", "intent": "inform", "slots": expect.get("profile") or {}}]},
                         {"inform"}, territories) == [], conv["id"]
+
+
+SET_D = ROOT / "tests" / "heldout_d" / "conversations.yml"  # set D: 40 whole conversations, written blind on 2 December
+
+
+def test_set_d_conversations_are_valid(catalogue, territories):
+    conversations = yaml.safe_load(SET_D.read_text(encoding="utf-8"))["conversations"]
+    assert len(conversations) >= 40
+    assert len({c["id"] for c in conversations}) == len(conversations)
+    for conv in conversations:
+        expect = conv.get("expect") or {}
+        named = list(expect.get("must") or []) + list(expect.get("must_not") or []) + \
+            [i for group in expect.get("must_any") or [] for i in group]
+        assert conv.get("turns") and conv.get("persona") and all(catalogue.get(i) is not None for i in named), conv["id"]
+        assert not set(expect.get("must") or []) & set(expect.get("must_not") or []), conv["id"]
+        assert problems({"examples": [{"text": "x", "intent": "inform", "slots": expect.get("profile") or {}}]},
+                        {"inform"}, territories) == [], conv["id"]

@@ -513,3 +513,79 @@ def test_a_scheme_named_in_a_question_about_oneself_is_asked_for(nlp, territorie
     assert read(nlp, territories, text, intent="ask_conditions").slots.get("dispositifs_demandes") == \
         ["territoires-zero-chomeur"]
     assert "dispositifs_demandes" not in read(nlp, territories, "c'est quoi le DLA ?", intent="ask_definition").slots
+
+
+# Families seen on held-out set D (2 December): variants, not its sentences.
+STAGE_AND_STATUS_FAMILIES = [
+    # nothing created yet, or creating asked about: not the creation stage
+    ("avec des amies on n'a rien créé, on ne sait pas par où commencer", {"statut": "sans_structure"}),
+    ("on a rien monté encore pour l'instant", {"statut": "sans_structure"}),
+    ("est-ce qu'il faut créer une association pour ça ?", {}),
+    # the age of the structure said as « il y a N ans » / « depuis N ans »
+    ("j'ai créé ma SAS il y a 3 ans à Albi", {"statut": "entreprise", "stade": "developpement",
+                                             "commune": "81004", "departement": "81"}),
+    ("notre association existe depuis dix ans", {"statut": "association", "stade": "developpement"}),
+    # a form heard of is considered, not the status
+    ("on m'a parlé des SCOP mais on n'a encore aucune structure", {"statut": "sans_structure"}),
+    # employees taking over their company in a cooperative: the company exists
+    ("je suis salariée d'une menuiserie, le patron part et avec mes collègues on voudrait reprendre "
+     "l'entreprise en SCOP", {"statut": "entreprise", "stade": "reprise", "employeur": True}),
+    # someone else's retirement says nothing of the writer
+    ("le gérant part à la retraite et nous voudrions reprendre la boîte en coopérative, nous sommes salariés",
+     {"statut": "entreprise", "stade": "reprise"}),
+]
+
+
+@pytest.mark.parametrize("text,expected", STAGE_AND_STATUS_FAMILIES)
+def test_nothing_created_ages_hearsay_and_takeovers(nlp, territories, text, expected):
+    assert profile(read(nlp, territories, text)) == expected
+
+
+def test_a_heard_of_form_is_the_form_considered(nlp, territories):
+    reading = read(nlp, territories, "on nous a parlé de la SCIC mais on n'a pas encore de structure")
+    assert reading.slots.get("forme_envisagee") == "cooperative"
+
+
+def test_their_own_cooperative_is_not_the_writers_plan(nlp, territories):
+    reading = read(nlp, territories, "j'aide des lycéens à monter leur propre coopérative cet été")
+    assert reading.slots.get("statut") is None and reading.slots.get("forme_envisagee") is None
+
+
+def test_a_vague_nothing_made_answering_the_stage_does_not_undo_a_structure(nlp, territories):
+    known = {"statut": "association", "employeur": True}
+    reading = read(nlp, territories, "c'est juste une idée, rien de lancé", requested="stade", known=known)
+    assert reading.slots.get("statut") is None and reading.slots.get("stade") == "idee"
+    reading = read(nlp, territories, "en fait pas encore d'association", requested="stade", known=known)
+    assert reading.slots.get("statut") == "sans_structure"
+
+
+def test_a_new_project_of_an_employer_structure_is_a_development(nlp, territories):
+    text = "notre association emploie 6 salariés et nous voulons lancer un nouveau projet, une étude de faisabilité"
+    assert read(nlp, territories, text).slots.get("stade") == "developpement"
+
+
+@pytest.mark.parametrize("text,needs", [
+    ("on voudrait mutualiser des emplois entre plusieurs clubs", ["emploi"]),
+    ("notre patron veut vendre et on cherche un accompagnement", ["accompagnement"]),
+])
+def test_shared_jobs_and_someone_elses_wish(nlp, territories, text, needs):
+    assert read(nlp, territories, text).slots.get("besoins") == needs
+
+
+@pytest.mark.parametrize("text,place", [
+    ("je travaille pour la communauté de communes, dans la Creuse", {"departement": "23"}),
+    ("j habite st pierre a la reunion", {"commune": "97416", "departement": "974"}),
+])
+def test_a_department_after_dans_and_a_commune_of_the_department_named(nlp, territories, text, place):
+    reading = read(nlp, territories, text)
+    assert {k: reading.slots.get(k) for k in place} == place
+
+
+@pytest.mark.parametrize("text,forme", [
+    ("je suis retraité, avec des voisins on voudrait aider les personnes âgées, peut etre avec une petite association",
+     "association"),
+    ("nous sommes quatre bénévoles, faut-il créer une association ?", "association"),
+])
+def test_a_possible_or_asked_about_form_is_the_form_considered(nlp, territories, text, forme):
+    reading = read(nlp, territories, text)
+    assert reading.slots.get("forme_envisagee") == forme and reading.slots.get("statut") == "sans_structure"

@@ -32,6 +32,20 @@ STAGE_PRIORITY = ("reprise", "changement_echelle", "consolidation", "developpeme
 YEARS = re.compile(r"\b(cree|creee|creees|crees|fonde|fondee|fondees|fondes|existe|existons|existent|ouvert|ouverte|"
                    r"lance|lancee|monte|montee|immatricule|immatriculee|depuis|tourne|tournons|activite|commence|demarre|debute) "
                    r"(en |depuis |le [0-9]{1,2} [a-z]+ |en [a-z]+ )?(?P<year>(19|20)[0-9]{2})\b")
+AGES = re.compile(r"\b(cree|creee|creees|crees|fonde|fondee|monte|montee|lance|lancee|ouvert|ouverte|existe|existons|"
+                  r"existent|tourne|tournons|immatricule|immatriculee|demarre)( (la|le|l|notre|mon|ma|une|un) [a-z]+)? "
+                  r"(il y a|depuis) (?P<n>[0-9]{1,3}|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix) ans?\b"
+                  r"|\b(il y a|depuis) (?P<m>[0-9]{1,3}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix) ans (que )?"
+                  r"(nous |on |j |je |l association |la structure |elle )?(a |avons |ai |existe|existons|tourne|tournons|"
+                  r"avons cree|a cree|ai cree|avons monte|a monte)")
+NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
+           "neuf": 9, "dix": 10}
+# The status words of a structure that exists (a vague « rien de monté » said of the project does not undo them).
+STRUCTURE_NOUNS = re.compile(r"\b(structure|statut|asso|association|societe|entreprise|boite|scop|scic|cooperative|"
+                             r"entite|immatricule\w*|declare\w*|constitue\w*)\b")
+# « on m'a parlé des SCIC », « j'ai entendu parler des coopératives jeunesse »: heard of, not what one is.
+HEARSAY = re.compile(r"\b(entendu parler|on m a parle|on nous a parle|on m a conseille|on nous a conseille|"
+                     r"on m a dit|on nous a dit|on m a oriente|on nous a oriente)\b(?:(?!\b(?:mais|et|car)\b)[^.?!,;]){0,30}$")
 JOINS = re.compile(r"\b(capital|societaire|parts?|actionnaire|associee?s?) (d|de|dans|au sein d|au sein de) (une|la|l)? ?$")
 ADD_WORDS = ("aussi", "egalement", "en plus", "et aussi", "de plus", "ainsi que")
 # In a question about something else the words are its topic (« c'est quoi une couveuse ? » asks for no
@@ -125,7 +139,11 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     if private:
         words = [m for m in words if m.value != "collectivite"]
     choices = _alternatives(msg, words)
-    facts = [m for m in words if msg.fact(m) and m not in choices and not msg.syntax.joined(m.start, m.end)]
+    facts = [m for m in words if msg.fact(m) and m not in choices and not msg.syntax.joined(m.start, m.end)
+             and not _heard_of(msg, m)]
+    if known.get("statut") not in (None, "sans_structure") and not msg.answering("statut"):
+        # « c'est une idée, rien de monté » answers the stage of a project of an existing structure
+        facts = [m for m in facts if m.value != "sans_structure" or STRUCTURE_NOUNS.search(fold(m.text))]
     if any(m.strength == "mots" for m in facts):
         # a word that is a status only as a short answer (« citoyenne ») gives way to a real one
         # (« une SCIC d'énergie citoyenne »)
@@ -136,11 +154,16 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     personas = [m for m in msg.of("persona", "mots") if msg.fact(m) and not (
         vocabulary().personas[m.value].get("statut") == "sans_structure" and msg.syntax.of_someone_named(m.start, m.end))
         and not (m.value == "seul" and msg.answering("employeur"))  # « toute seule »: nobody employed
+        # « le gérant part à la retraite »: someone's retirement, not a retired writer
+        and not (m.value == "retraite" and fold(msg.text[max(0, m.start - 6):m.start]).split()[-1:] in (["la"], ["sa"]))
         and not (vocabulary().personas[m.value].get("statut") not in (None, "sans_structure")
                  and msg.syntax.wished(m.start, m.end) and msg.syntax.names_a_thing(m.start, m.end))]
     # (« tester l'activité dans une CAE »: a wish; « reprendre l'entreprise de mon patron » says who one is)
-    planned = [m for m in msg.of("statut", "mots") if msg.syntax.intended(m.start, m.end)
-               and not msg.syntax.negated(m.start, m.end) and not msg.syntax.other_subject(m.start, m.end)]
+    planned = [m for m in msg.of("statut", "mots") if (msg.syntax.intended(m.start, m.end) or _heard_of(msg, m))
+               and not msg.syntax.negated(m.start, m.end)
+               and (not msg.syntax.other_subject(m.start, m.end) or _impersonal_before(msg, m))
+               # « aider des jeunes à monter leur propre coopérative »: their plan, not the writer's
+               and not {"leur", "leurs"} & set(fold(msg.text[max(0, m.start - 16):m.start]).split()[-2:])]
     not_created = [m for m in msg.of("statut", "mots") if msg.syntax.negated_structure(m.start, m.end)]
     no_structure = bool(not_created)
     # « je n'ai pas encore créé ma micro-entreprise » corrects a status said before.
@@ -160,10 +183,15 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     statut = (own or facts)[-1].value if facts else next((g["statut"] for g in reversed(gives) if g.get("statut")), None)
     # A plan says there is no structure yet when the writer plans it (« on veut monter une SCOP »), not a
     # fragment (« SCOP en cours de création »).
-    planned_by_self = [m for m in planned if msg.syntax.said_of_self(m.start, m.end) or not msg.syntax.ok]
+    planned_by_self = [m for m in planned if (msg.syntax.said_of_self(m.start, m.end) or not msg.syntax.ok)
+                       and not _heard_of(msg, m)]  # heard of: a form considered, not a status
     if statut is None and (no_structure or planned_by_self) and (known.get("statut") is None or msg.answering("statut")
                                                                  or undoes_known):
         statut = "sans_structure"
+        # Employees who take over their company as a cooperative (« reprendre la boîte en SCOP »): the
+        # company exists; it is what is taken over.
+        if not no_structure and _takeover_of_a_company(msg):
+            statut = "entreprise"
     if statut:
         out["statut"] = statut
     # The legal form planned: for a person without a structure, the one to create; for a structure, the
@@ -186,6 +214,15 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
         out["employeur"] = employer[-1]
 
 
+def _takeover_of_a_company(msg: _Message) -> bool:
+    takeover = [m for m in msg.of("stade", "mots") if m.value == "reprise" and not msg.syntax.negated(m.start, m.end)
+                and msg.syntax.said_of_self(m.start, m.end)]
+    company = [m for m in msg.of("statut", "mots") if m.value == "entreprise" and not msg.syntax.negated(m.start, m.end)]
+    employee = bool(re.search(r"\b(je suis|nous sommes|on est) (salarie|salariee|salaries|salariees|employe|employee)s?\b"
+                              r"|\b(mes|nos) collegues\b|\bles salaries\b", msg.folded))
+    return bool(takeover and company and employee)
+
+
 def _stade(msg: _Message, out: dict) -> None:
     """The stage the words say today. Wanting to create (« on veut créer une asso », « je voudrais me
     lancer ») does not say whether it is an idea or a creation: the question is asked."""
@@ -193,7 +230,8 @@ def _stade(msg: _Message, out: dict) -> None:
     strengths = ("mots", "reponses") if msg.answering("stade") else ("mots",)
     found = {m.value for m in msg.of("stade", *strengths)
              if not s.negated(m.start, m.end) and not s.after_before(m.start, m.end)
-             and not (m.value == "creation" and s.creation_wished(m.start, m.end))}
+             and not (m.value == "creation" and (s.creation_wished(m.start, m.end) or _nothing_made(msg, m)
+                                                 or (_in_a_question(msg, m) and not msg.answering("stade"))))}
     found |= _stage_from_years(msg.folded)
     for value in STAGE_PRIORITY:
         if value in found:
@@ -201,13 +239,39 @@ def _stade(msg: _Message, out: dict) -> None:
             return
 
 
+def _nothing_made(msg: _Message, m: Match) -> bool:
+    """« on n'a rien créé », « rien de monté »: nothing has been created."""
+    return fold(msg.text[max(0, m.start - 12):m.start]).split()[-2:][-1:] == ["rien"] or \
+        fold(msg.text[max(0, m.start - 12):m.start]).split()[-2:] == ["rien", "de"]
+
+
+def _in_a_question(msg: _Message, m: Match) -> bool:
+    """The words are inside a sentence that ends with a question mark (« faut-il créer une asso ? »)."""
+    rest = msg.text[m.end:]
+    stop = re.search(r"[.!?\n]", rest)
+    return bool(stop) and stop.group(0) == "?"
+
+
+def _impersonal_before(msg: _Message, m: Match) -> bool:
+    """« faut-il créer une association ? »: the impersonal « il » is the writer's own question."""
+    return bool(re.search(r"\b(faut il|il faut|faudrait il|il faudrait)\b(?:(?!\b(?:mais|et)\b).){0,30}$",
+                          fold(msg.text[max(0, m.start - 50):m.start])))
+
+
+def _heard_of(msg: _Message, m: Match) -> bool:
+    return bool(HEARSAY.search(fold(msg.text[max(0, m.start - 80):m.start])))
+
+
 def _stage_from_years(folded: str, today: Optional[_dt.date] = None) -> set[str]:
     """« créée en 2008 », « on existe depuis 2015 »: two years or more is an established structure,
     this year or last year a creation (the word « créée » alone would say creation)."""
     year = (today or _dt.date.today()).year
     out = set()
-    for m in YEARS.finditer(folded):
-        age = year - int(m.group("year"))
+    ages = [year - int(m.group("year")) for m in YEARS.finditer(folded)]
+    for m in AGES.finditer(folded):
+        n = m.group("n") or m.group("m")
+        ages.append(int(n) if n.isdigit() else NUMBERS[n])
+    for age in ages:
         if 0 <= age <= 1:
             out.add("creation")
         elif 2 <= age <= 150:
@@ -226,6 +290,7 @@ def _besoins(msg: _Message, known: dict, out: dict) -> None:
         statuts = msg.of("statut", "mots")
         words += [m for m in msg.of("besoins", "faibles")  # not the field of a structure (« Scop d'ingénierie »)
                   if s.asked_for(m.start, m.end) and not s.negated(m.start, m.end)
+                  and not s.other_subject(m.start, m.end)  # « notre patron veut vendre »: his wish, not a need
                   and not any(fold(msg.text[k.end:m.start]) in ("d", "de", "du") for k in statuts if k.end <= m.start)]
         # A need is what the person asks for: when they ask for something, the words of the story that
         # leads to it (« depuis la baisse de nos financements », « on a du mal à maintenir les emplois »)
@@ -355,6 +420,11 @@ def read_message(parse: dict, requested: Optional[str], known: Optional[dict], t
             out["besoins"] = ["accompagnement"]
         _named(msg, known, out)
     statut = out.get("statut", known.get("statut"))
+    if out.get("stade") == "idee" and statut in ("association", "cooperative", "entreprise") \
+            and out.get("employeur", known.get("employeur")) is True and not msg.answering("stade"):
+        # A structure that employs people and starts a new project (« nous voulons lancer un nouveau
+        # projet, une étude de faisabilité ») develops; an idea stage is that of a project without a structure.
+        out["stade"] = "developpement"
     if statut in ("sans_structure", "collectivite"):
         out.pop("employeur", None)
         if known.get("employeur") is not None:

@@ -260,8 +260,10 @@ class Syntax:
 
     def _hypothetical_before(self, h: int) -> bool:
         """« peut-être en SCIC », « éventuellement une asso »: a possibility, not what the structure is."""
-        words = [self._low(j) for j in range(max(0, h - 4), h)]
-        return any(w in vocabulary().signal_words("hypothese") for w in words) or "pourquoi pas" in " ".join(words)
+        words = [self._low(j) for j in range(max(0, h - 5), h)]
+        joined = " ".join(words)
+        return any(w in vocabulary().signal_words("hypothese") for w in words) or "pourquoi pas" in joined \
+            or "peut etre" in joined or "peut être" in joined
 
     def said_of_self(self, start: int, end: int) -> bool:
         """The clause of the words has the writer as its subject (« je suis », « on est », « nous avons »),

@@ -7,6 +7,7 @@ code, department and intercommunality.
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Iterable, Optional
 
 from knowledge.vocabulary import fold
@@ -80,6 +81,19 @@ def near_only(text: str, m) -> bool:
     return _before(text, m, NEAR_WORDS)
 
 
+def _department_said(text: str, m, territories):
+    """« dans la Creuse », « en Vendée »: a department's name after « dans » or « en », not the homonym
+    commune (La Creuse, in Haute-Saône)."""
+    if m.result.kind != "commune" or not _before(text, m, ("dans", "en")):
+        return m
+    words = fold(m.text).split()
+    name = " ".join(words[1:] if words[:1] in (["la"], ["le"], ["les"], ["l"]) else words)
+    found = territories.lookup(name) if name else None
+    if found is not None and found.kind == "departement" and found.status == "found":
+        return dataclasses.replace(m, result=found)
+    return m
+
+
 def best_mention(text: str, mentions: list):
     """The place the project is in: where the project is said to be, a commune rather than its
     department, after « à » rather than a name in passing, and not the town it is only near
@@ -116,9 +130,15 @@ def place_from_message(text: str, entities: Iterable[dict], intent: Optional[str
             return {"departement": dep.code, "commune": None, **NO_PLACE_QUESTION}
     if not text or not text.strip() or text.startswith("/") or intent == "other_language":
         return {}
-    mentions = territories.find_in_text(text)
+    mentions = [_department_said(text, m, territories) for m in territories.find_in_text(text)]
     if mentions:
         best = best_mention(text, mentions)
+        if best.result.kind == "departement" and best.result.departement is not None:
+            # « st denis a la reunion »: a commune of the department named is the place
+            inside = [m for m in mentions if m is not best and m.result.status == "found" and m.result.commune
+                      is not None and m.result.commune.departement == best.result.departement.code]
+            if inside:
+                return place_slots(inside[0].result, answer=False)
         if best.result.kind == "departement" and best.result.departement is not None:
             # "Foix en Ariège": a commune name too risky to spot alone, confirmed by its department.
             before = text[:best.start].strip(" ,;-")

@@ -32,6 +32,7 @@ class Code(str, Enum):
     BESOIN = "besoin"
     NON_SERVICE = "non_service"
     DECLINAISON = "declinaison"
+    ACTIVITE_INDIVIDUELLE = "activite_individuelle"
 
 
 @dataclass(frozen=True)
@@ -146,11 +147,17 @@ def exclusion(scheme: Mapping, profile: Profile, place: Place, territories: Terr
     cible = scheme["cible"]
     stades = cible.get("stades") or []
     non_service = scheme["categorie"] in ("reseau", "ressource")
+    testing = scheme["categorie"] == "test_activite"
+    # Testing an activity is for a person starting an activity of their own (000:941-944, 003:1018): not
+    # for a group that plans an association or a cooperative, nor for a takeover or a running structure.
+    if testing and profile.statut == "sans_structure" and profile.forme_envisagee in ("association", "cooperative") \
+            and profile.test_activite is not True:
+        return Exclusion(Code.ACTIVITE_INDIVIDUELLE, refs_of(cible), {"forme": profile.forme_envisagee})
     if profile.stade and stades and profile.stade not in stades:
         # A scale-up label is never for an idea or a first year, even when the search widens (E2).
         if set(stades) <= {"changement_echelle"} and profile.stade in ("idee", "creation"):
             return Exclusion(Code.ECHELLE, refs_of(cible))
-        if not relax_stage or non_service:
+        if not relax_stage or non_service or testing:
             return Exclusion(Code.STADE, refs_of(cible), {"stades": list(stades)})
     besoins = cible.get("besoins") or []
     matched = [b for b in profile.besoins if b in besoins]
