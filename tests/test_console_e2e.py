@@ -31,7 +31,24 @@ def leave_a_request(chat) -> int:
     return int(number)
 
 
-def test_an_agent_finds_reads_claims_and_closes_a_request(stack, chat, browser):
+def orient_and_rate(chat) -> None:
+    """A person is oriented, then answers « Non » to « Cette réponse vous a-t-elle aidé ? » and comments."""
+    messages = chat.say("nous sommes une association à Muret, en consolidation, on cherche un accompagnement")
+    for _ in range(4):
+        if any("aidé" in (m.get("text") or "") for m in messages):
+            break
+        offers = any(b.get("payload") == "/request_orientation" for m in messages for b in m.get("buttons") or [])
+        messages = chat.say("oui, 5 salariés" if chat.slots().get("requested_slot") or not offers
+                            else "/request_orientation")
+    rating = [m for m in messages if "aidé" in (m.get("text") or "")]
+    assert rating and [b["payload"] for b in rating[0]["buttons"]] == ['/feedback{"avis": "oui"}',
+                                                                        '/feedback{"avis": "non"}']
+    reply = chat.say('/feedback{"avis": "non"}')
+    assert "ce qui vous a manqué" in reply[0]["text"]
+    chat.say("il me manquait un contact près de chez moi, joignable au 06 98 76 54 32")
+
+
+def test_an_agent_finds_reads_claims_and_closes_a_request(stack, chat, browser, new_chat):
     number = leave_a_request(chat)
     done = subprocess.run([sys.executable, "-m", "bot.console", "add-user", "agent.e2e@exemple.fr",
                            "--database-url", stack.settings.database_url], input=PASSWORD + "\n",
@@ -69,5 +86,15 @@ def test_an_agent_finds_reads_claims_and_closes_a_request(stack, chat, browser):
         assert page.locator("table.demandes tbody tr", has_text=f"n° {number}").count() == 1
         api = page.request.get(f"{base}/accueil/api/demandes?statut=cloturee").json()
         assert number in [d["id"] for d in api["demandes"]]
+        orient_and_rate(new_chat())
+        page.get_by_role("link", name="Statistiques").click()
+        assert page.locator("svg.graphique").count() >= 8
+        funnel = page.locator("section", has_text="Du premier message").inner_text()
+        assert "Clôturé avec une orientation" in funnel
+        assert "des avis sont positifs" in page.inner_text("main")
+        assert "il me manquait un contact" in page.inner_text("main") and "54 32" not in page.inner_text("main")
+        page.screenshot(path=str(ARTIFACTS / "console-statistiques.png"), full_page=True)
+        page.set_viewport_size({"width": 820, "height": 1180})
+        page.screenshot(path=str(ARTIFACTS / "console-statistiques-tablette.png"), full_page=True)
     finally:
         context.close()

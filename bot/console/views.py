@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from actions.handoff import parse_contact
-from bot.console import accounts, inbox, phone
+from bot.console import accounts, charts, inbox, phone, stats
 from bot.console.models import AccessEntry, create_console_schema
 from bot.console.transcript import fetch_transcript
 from knowledge.db import HandoffRequest, database_url, make_engine, make_session_factory
@@ -299,6 +299,15 @@ async def journal_page(request: web.Request) -> web.Response:
     return _render(request, "journal.html", staff=request["staff"], entries=entries)
 
 
+@signed_in()
+async def stats_page(request: web.Request) -> web.Response:
+    weeks = stats.weeks_param(request.query.get("semaines"))
+    with request.app[SESSIONS]() as session, session.begin():
+        figures = stats.compute(session, weeks)
+        accounts.journal(session, request["staff"].email, "statistiques", f"{weeks} semaines", _address(request))
+    return _render(request, "statistiques.html", staff=request["staff"], figures=figures, weeks=weeks, charts=charts)
+
+
 async def to_inbox(_request: web.Request) -> web.Response:
     raise web.HTTPFound(f"{PREFIX}/")
 
@@ -338,6 +347,10 @@ def setup(app: web.Application, env: dict) -> None:
     app.router.add_post(f"{PREFIX}/demandes/{{id}}", request_action)
     app.router.add_get(f"{PREFIX}/api/demandes", api_requests)
     app.router.add_get(f"{PREFIX}/journal", journal_page)
+    app.router.add_get(f"{PREFIX}/statistiques", stats_page)
+    from bot.console import data_views  # export and erasure (they use this module's helpers)
+
+    data_views.setup(app, env)
     app.router.add_get(f"{PREFIX}/orienter", phone_page)
     app.router.add_post(f"{PREFIX}/orienter", phone_save)
     app.router.add_route("*", f"{PREFIX}/api/{{tail:.*}}", api_unknown)
