@@ -103,6 +103,12 @@ async def index(request: web.Request) -> web.Response:
         "Cache-Control": "no-cache"})
 
 
+async def privacy_notice(request: web.Request) -> web.Response:
+    """The privacy notice linked from the widget (RGPD, articles 13 and 14)."""
+    return web.Response(text=(STATIC_DIR / "confidentialite.html").read_text(encoding="utf-8"), content_type="text/html",
+                        headers={"Content-Security-Policy": _csp(request, "'self'"), "Cache-Control": "no-cache"})
+
+
 EMBED_PAGE = """<!doctype html>
 <html lang="fr">
 <head>
@@ -242,6 +248,7 @@ def create_app(env: Optional[dict] = None) -> web.Application:
     app.router.add_get("/widget.js", widget_js)
     app.router.add_get("/widget/config.json", widget_config)
     app.router.add_get("/embed", embed)
+    app.router.add_get("/confidentialite", privacy_notice)
     app.router.add_static("/static/", STATIC_DIR, show_index=False)
     from bot.console import views as console  # the staff console, on the same server
 

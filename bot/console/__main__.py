@@ -1,15 +1,20 @@
 """Command line of the staff console: ``python -m bot.console add-user <email> --role accueil``.
 
 The password is read from standard input (one line), never from the command line, so it
-stays out of the shell history and the process list.
+stays out of the shell history and the process list. ``retention`` anonymises the requests
+closed more than N months ago and deletes old exports (run it daily, e.g. from cron);
+``erase --email/--phone`` erases a person's requests and conversations.
 """
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
+from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.console import privacy
 from bot.console.accounts import AccountError, add_user
 from bot.console.models import ROLES, create_console_schema
 from knowledge.db import database_url, make_engine, make_session_factory
@@ -22,7 +27,20 @@ def main(argv: list[str] | None = None) -> int:
     add.add_argument("email")
     add.add_argument("--role", choices=ROLES, default="accueil")
     add.add_argument("--database-url", default=None)
+    keep = sub.add_parser("retention", help="anonymise requests closed long ago, delete old exports")
+    keep.add_argument("--months", type=int, default=privacy.RETENTION_MONTHS)
+    keep.add_argument("--export-days", type=int, default=privacy.EXPORT_DAYS)
+    keep.add_argument("--exports-dir", default=str(privacy.EXPORTS_DIR))
+    keep.add_argument("--database-url", default=None)
+    gone = sub.add_parser("erase", help="erase a person's requests and conversations (by e-mail or phone)")
+    gone.add_argument("--email", default=None)
+    gone.add_argument("--phone", default=None)
+    gone.add_argument("--database-url", default=None)
     args = parser.parse_args(argv)
+    if args.command == "retention":
+        return _retention(args)
+    if args.command == "erase":
+        return _erase(args)
     if sys.stdin.isatty():
         print("Mot de passe (au moins 12 caractères), puis Entrée :", file=sys.stderr)
     password = sys.stdin.readline().rstrip("\r\n")
@@ -39,6 +57,45 @@ def main(argv: list[str] | None = None) -> int:
         return 3
     print(f"add-user : compte {args.email.strip().lower()} ({args.role}) créé")
     return 0
+
+
+def _session(url):
+    engine = make_engine(url or database_url())
+    create_console_schema(engine)
+    return make_session_factory(engine)()
+
+
+def _retention(args) -> int:
+    if args.months < 1 or args.export_days < 0:
+        print("retention : --months doit valoir au moins 1 et --export-days au moins 0", file=sys.stderr)
+        return 2
+    try:
+        with _session(args.database_url) as session, session.begin():
+            anonymised = privacy.anonymise_closed(session, args.months)
+    except SQLAlchemyError as exc:
+        print(f"retention : base de données inaccessible ({type(exc).__name__})", file=sys.stderr)
+        return 3
+    removed = privacy.purge_exports(Path(args.exports_dir), args.export_days)
+    print(f"retention : {anonymised} demande(s) anonymisée(s), {removed} export(s) supprimé(s)")
+    return 0
+
+
+def _erase(args) -> int:
+    from bot.console.transcript import clear_conversation
+
+    if not (args.email or args.phone):
+        print("erase : indiquez --email ou --phone", file=sys.stderr)
+        return 2
+    try:
+        with _session(args.database_url) as session, session.begin():
+            numbers = [r.id for r in privacy.matching_requests(session, args.email, args.phone)]
+            conversations = privacy.erase(session, args.email, args.phone)
+    except SQLAlchemyError as exc:
+        print(f"erase : base de données inaccessible ({type(exc).__name__})", file=sys.stderr)
+        return 3
+    cleared = sum(asyncio.run(clear_conversation(c)) for c in conversations)
+    print(f"erase : {len(numbers)} demande(s) effacée(s), {cleared} conversation(s) sur {len(conversations)} effacée(s)")
+    return 0 if cleared == len(conversations) else 4
 
 
 if __name__ == "__main__":

@@ -73,3 +73,18 @@ async def fetch_transcript(conversation_id: str, env: Optional[dict] = None) -> 
     if not isinstance(tracker, dict) or not isinstance(tracker.get("events") or [], list):
         return None
     return masked_turns([e for e in tracker.get("events") or [] if isinstance(e, dict)])
+
+
+async def clear_conversation(conversation_id: str, env: Optional[dict] = None) -> bool:
+    """Replace the conversation's events by nothing in the Rasa tracker store (erasure on request);
+    False when the Rasa server cannot do it (stopped, API closed)."""
+    env = os.environ if env is None else env
+    base = env.get("RASA_INTERNAL_URL") or f"http://127.0.0.1:{int(env.get('RASA_PORT', 5005))}"
+    params = {"token": token} if (token := rasa_token(env)) else {}
+    url = f"{base.rstrip('/')}/conversations/{quote(conversation_id, safe='')}/tracker/events"
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
+            async with http.put(url, params=params, json=[]) as response:
+                return response.status == 200
+    except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError):
+        return False

@@ -31,6 +31,7 @@
     log: "Conversation avec l'assistant",
     label: "Votre message",
     hint: "Entrée pour envoyer. 1000 caractères au plus.",
+    privacy: "Vos données personnelles",
     send: "Envoyer",
     typing: "L'assistant écrit…",
     you: "Vous : ",
@@ -246,10 +247,12 @@
   var hintEl = el("p", { id: uid + "-hint", className: "ess-hint", text: TXT.hint });
   var errorEl = el("p", { id: uid + "-error", className: "ess-error", role: "alert" });
   var sendBtn = el("button", { type: "submit", className: "ess-send" }, [TXT.send]);
+  var privacyLink = el("a", { href: base + "/confidentialite", target: "_blank", rel: "noopener noreferrer" },
+    [TXT.privacy, el("span", { className: "ess-sr", text: TXT.newWindow })]);
   var form = el("form", { className: "ess-form", novalidate: true }, [
     el("label", { "for": uid + "-input", className: "ess-label", text: TXT.label }),
     el("div", { className: "ess-row" }, [input, sendBtn]),
-    hintEl, errorEl
+    hintEl, errorEl, el("p", { className: "ess-privacy" }, [privacyLink])
   ]);
   var header = el("div", { className: "ess-header" }, [
     el("div", { className: "ess-heading" }, [titleEl, subtitleEl]), restartBtn,
@@ -381,7 +384,10 @@
   function renderAll() {
     logEl.setAttribute("aria-live", "off"); // the restored history is not read out again
     logEl.textContent = "";
-    transcript.forEach(function (entry, i) { logEl.appendChild(entryNode(entry, i === transcript.length - 1)); });
+    // the buttons of the bot's messages since the person's last message stay usable (next steps and rating)
+    var lastUser = -1;
+    transcript.forEach(function (entry, i) { if (entry.qui === "user") { lastUser = i; } });
+    transcript.forEach(function (entry, i) { logEl.appendChild(entryNode(entry, i > lastUser)); });
     scrollDown();
     setTimeout(function () { logEl.setAttribute("aria-live", "polite"); }, 300);
   }
@@ -390,8 +396,10 @@
     transcript.push(entry);
     if (transcript.length > 200) { transcript = transcript.slice(-200); }
     save("transcript", transcript);
-    var old = logEl.querySelectorAll(".ess-buttons");
-    for (var i = 0; i < old.length; i++) { old[i].parentNode.removeChild(old[i]); }
+    if (entry.qui === "user") { // answered: the buttons offered before are gone
+      var old = logEl.querySelectorAll(".ess-buttons");
+      for (var i = 0; i < old.length; i++) { old[i].parentNode.removeChild(old[i]); }
+    }
     logEl.appendChild(entryNode(entry, true));
     scrollDown();
   }
