@@ -19,6 +19,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.knowledge_client import get_client
+from actions.notify import notify_new_request
+from actions.replies import profile_summary
 from actions.tracker import latest_intent, latest_text, profile_from_tracker
 from actions.wording import say
 from knowledge.vocabulary import fold
@@ -169,7 +171,8 @@ class ActionSaveRequest(Action):
         coordinates = tracker.get_slot("contact_coordonnees")
         email, phone, _problem = parse_contact(coordinates)
         client = get_client()
-        profile = client.orient(profile_from_tracker(tracker)).profil
+        oriented = client.orient(profile_from_tracker(tracker))
+        profile = oriented.profil
         # What the person was shown, not a new search: the staff call back about that answer.
         shown = [i for i in tracker.get_slot("recommandations") or [] if client.scheme(i)]
         request = HandoffRequest(
@@ -194,6 +197,7 @@ class ActionSaveRequest(Action):
         except Exception:  # noqa: BLE001 - the user must know it failed
             dispatcher.utter_message(response="utter_contact_failed")
             return forget
+        notify_new_request(number, profile_summary(oriented), tracker.get_slot("partenaire"))
         dispatcher.utter_message(response="utter_request_saved", numero=number,
                                  moyen="par e-mail" if email else "par téléphone")
         return forget + [SlotSet("demande_enregistree", number)]
