@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from functools import cached_property
 from typing import Any, Mapping
 
+from knowledge import checks
 from knowledge.catalogue import Catalogue, load_catalogue
 from knowledge.engine import Orientation, Recommendation, describe, explain, open_questions, orient
 from knowledge.glossary import Glossary, load_glossary
@@ -19,15 +21,40 @@ from knowledge.store import load_catalogue_from_db, load_territories_from_db, re
 from knowledge.territories import TerritoryIndex
 
 log = logging.getLogger(__name__)
+CHECKS_TTL = 60.0  # seconds: a contact check recorded in the console reaches the answers within a minute
 
 
 class KnowledgeClient:
     def __init__(self, database_url: str | None = None):
         self.database_url = database_url
         self.mode = "database"
+        self._checks_read_at: float | None = None
+        self._checks_version = 0
+        self._checked: Catalogue | None = None
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The reviewed catalogue with the Department's contact checks laid over it (``knowledge.checks``)."""
+        base = self.base_catalogue
+        now = time.monotonic()
+        if self.mode == "database" and (self._checks_read_at is None or now - self._checks_read_at > CHECKS_TTL):
+            self._checks_read_at = now
+            try:
+                with requests_session(self.database_url) as session:
+                    current = checks.version(session)
+                    if current != self._checks_version:
+                        self._checked = checks.apply_checks(base, checks.latest(session).values()) if current else None
+                        self._checks_version = current
+            except Exception as exc:  # noqa: BLE001 - the reviewed catalogue still answers
+                log.warning("contact checks unavailable (%s)", type(exc).__name__)
+        return self._checked or base
+
+    def forget_checks(self) -> None:
+        """Read the checks again at the next use (after one is recorded in this process)."""
+        self._checks_read_at = None
 
     @cached_property
-    def catalogue(self) -> Catalogue:
+    def base_catalogue(self) -> Catalogue:
         try:
             catalogue = load_catalogue_from_db(self.database_url)
             if len(catalogue):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from actions.wording import say
+from knowledge.checks import french_date
 from knowledge.engine import Orientation, Recommendation
 from knowledge.wording import label, missing_text
 
@@ -48,9 +49,15 @@ def profile_summary(orientation: Orientation) -> str:
     return text
 
 
+def checked(contact: Mapping) -> str:
+    """« (vérifié par le Département le 02/12/2026) » for a contact the staff checked, else nothing."""
+    day = contact.get("verifie_departement")
+    return f" (vérifié par le Département le {french_date(day)})" if day else ""
+
+
 def how_to_reach(contact: Mapping) -> str:
     how = contact.get("site") or contact.get("email") or contact.get("telephone") or contact.get("adresse") or ""
-    return f"{contact['nom']} – {how}" if how else contact["nom"]
+    return (f"{contact['nom']} – {how}" if how else contact["nom"]) + checked(contact)
 
 
 def contact_line(rec: Recommendation, domain: Mapping, place=None) -> str:
@@ -139,7 +146,7 @@ def contact_text(scheme: Mapping, rec: Recommendation | None, domain: Mapping) -
     lines = [f"Pour « {scheme['nom']} » :"]
     current = [c for c in contacts if not c.get("ancien")]
     for c in current:
-        lines.append(_contact_details(c) + f" (information de {c['date_information']})")
+        lines.append(_contact_details(c) + (checked(c) or f" (information de {c['date_information']})"))
     if not current:
         lines.append(contact_line(rec, domain) if rec is not None else say(domain, "utter_orientation_no_contact"))
     for c in [c for c in contacts if c.get("ancien")][:2]:

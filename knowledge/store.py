@@ -22,7 +22,7 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from knowledge import db, events  # noqa: F401 - events registers its table before create_all
+from knowledge import checks, db, events  # noqa: F401 - they register their tables before create_all
 from knowledge.catalogue import CATALOGUE_DIR, SCHEMA_PATH, Catalogue, load_catalogue
 from knowledge.territory.etalab import DEFAULT_DATA_DIR, Rows, read_etalab
 from knowledge.territory.index import TerritoryIndex

@@ -94,10 +94,11 @@ CONSOLE_TABLES = [StaffUser.__table__, StaffSession.__table__, LoginAttempt.__ta
 def create_console_schema(engine: Engine) -> None:
     """The console's tables and the requests table they refer to (idempotent)."""
     from knowledge import db
+    from knowledge.checks import ContactCheck
     from knowledge.events import ServiceEvent
 
     # The statistics read the events and the names of places and schemes: their tables exist even
     # before the knowledge base is loaded (then empty).
     Base.metadata.create_all(engine, tables=[db.HandoffRequest.__table__, *CONSOLE_TABLES, ServiceEvent.__table__,
                                              db.Region.__table__, db.Departement.__table__, db.Epci.__table__,
-                                             db.Commune.__table__, db.Scheme.__table__])
+                                             db.Commune.__table__, db.Scheme.__table__, ContactCheck.__table__])

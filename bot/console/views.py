@@ -348,9 +348,10 @@ def setup(app: web.Application, env: dict) -> None:
     app.router.add_get(f"{PREFIX}/api/demandes", api_requests)
     app.router.add_get(f"{PREFIX}/journal", journal_page)
     app.router.add_get(f"{PREFIX}/statistiques", stats_page)
-    from bot.console import data_views  # export and erasure (they use this module's helpers)
+    from bot.console import contact_views, data_views  # they use this module's helpers
 
     data_views.setup(app, env)
+    contact_views.setup(app)
     app.router.add_get(f"{PREFIX}/orienter", phone_page)
     app.router.add_post(f"{PREFIX}/orienter", phone_save)
     app.router.add_route("*", f"{PREFIX}/api/{{tail:.*}}", api_unknown)

@@ -57,7 +57,8 @@
     contact: "Contact : ",
     askAt: "Où demander : ",
     desk: "Pour faire le point",
-    noContact: "Pas de contact à jour dans mes sources."
+    noContact: "Pas de contact à jour dans mes sources.",
+    checked: "vérifié par le Département le "
   };
 
   // ---------------------------------------------------------------- configuration ---------------
@@ -305,6 +306,10 @@
       if (c[k]) { p.appendChild(document.createTextNode(" – ")); richText(p, String(c[k])); }
     });
     if (via) { p.appendChild(document.createTextNode(")")); }
+    var day = typeof c.verifie_departement === "string" ? c.verifie_departement.split("-") : [];
+    if (day.length === 3) {
+      p.appendChild(el("span", { className: "ess-checked", text: " (" + TXT.checked + day[2] + "/" + day[1] + "/" + day[0] + ")" }));
+    }
     return p;
   }
 

@@ -106,7 +106,8 @@ def _sources_for(scheme: Mapping) -> list[str]:
 def _contacts(scheme: Mapping) -> list[dict]:
     out = []
     for contact in scheme.get("contacts") or []:
-        item = {k: contact[k] for k in ("nom", "site", "email", "telephone", "adresse", "personne") if contact.get(k)}
+        item = {k: contact[k] for k in ("nom", "site", "email", "telephone", "adresse", "personne", "verifie_departement")
+                if contact.get(k)}
         item["date_information"] = contact["date_information"]
         item["ancien"] = bool(contact.get("ancien"))
         out.append(item)
