@@ -47,7 +47,10 @@ def make_session_factory(engine: Engine) -> sessionmaker:
 
 
 def create_schema(engine: Engine) -> None:
-    Base.metadata.create_all(engine)
+    """Every table, through the Alembic migrations (``knowledge/migrate.py``): also upgrades an old database."""
+    from knowledge import migrate
+
+    migrate.upgrade(engine)
 
 
 class Meta(Base):

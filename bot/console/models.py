@@ -1,6 +1,6 @@
 """Tables of the staff console, next to the hand-over requests in the same database.
 
-New tables only (``create_all`` adds them to an existing database without a migration):
+Tables created and upgraded by the Alembic migrations (``knowledge/migrate.py``):
 accounts, server-side sessions, login attempts (rate limit), the access journal and the
 history of each request (claims, comments, closing with a reason).
 """
@@ -92,13 +92,8 @@ CONSOLE_TABLES = [StaffUser.__table__, StaffSession.__table__, LoginAttempt.__ta
 
 
 def create_console_schema(engine: Engine) -> None:
-    """The console's tables and the requests table they refer to (idempotent)."""
-    from knowledge import db
-    from knowledge.checks import ContactCheck
-    from knowledge.events import ServiceEvent
+    """The console's tables and those it reads (requests, events, places, schemes, checks): the whole
+    schema, through the migrations (idempotent)."""
+    from knowledge.db import create_schema
 
-    # The statistics read the events and the names of places and schemes: their tables exist even
-    # before the knowledge base is loaded (then empty).
-    Base.metadata.create_all(engine, tables=[db.HandoffRequest.__table__, *CONSOLE_TABLES, ServiceEvent.__table__,
-                                             db.Region.__table__, db.Departement.__table__, db.Epci.__table__,
-                                             db.Commune.__table__, db.Scheme.__table__, ContactCheck.__table__])
+    create_schema(engine)
