@@ -84,6 +84,11 @@ def test_an_agent_finds_reads_claims_and_closes_a_request(stack, chat, browser, 
         page.screenshot(path=str(ARTIFACTS / "console-demande.png"), full_page=True)
         page.goto(f"{base}/accueil/?onglet=cloturees")
         assert page.locator("table.demandes tbody tr", has_text=f"n° {number}").count() == 1
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Exporter ces demandes").click()
+        exported = Path(download.value.path()).read_text(encoding="utf-8-sig")
+        assert exported.startswith("numero;cree_le;statut") and f"\n{number};" in exported
+        assert "camille.durand@exemple.org" not in exported  # an « accueil » agent exports no coordinates
         api = page.request.get(f"{base}/accueil/api/demandes?statut=cloturee").json()
         assert number in [d["id"] for d in api["demandes"]]
         orient_and_rate(new_chat())

@@ -3,7 +3,8 @@
 The password is read from standard input (one line), never from the command line, so it
 stays out of the shell history and the process list. ``retention`` anonymises the requests
 closed more than N months ago and deletes old exports (run it daily, e.g. from cron);
-``erase --email/--phone`` erases a person's requests and conversations.
+``erase --email/--phone`` erases a person's requests and conversations; ``reminders`` e-mails the
+team the requests that wait too long.
 """
 from __future__ import annotations
 
@@ -36,7 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     gone.add_argument("--email", default=None)
     gone.add_argument("--phone", default=None)
     gone.add_argument("--database-url", default=None)
+    late = sub.add_parser("reminders", help="e-mail the team the requests that wait too long (when SMTP is set)")
+    late.add_argument("--database-url", default=None)
     args = parser.parse_args(argv)
+    if args.command == "reminders":
+        return _reminders(args)
     if args.command == "retention":
         return _retention(args)
     if args.command == "erase":
@@ -77,6 +82,19 @@ def _retention(args) -> int:
         return 3
     removed = privacy.purge_exports(Path(args.exports_dir), args.export_days)
     print(f"retention : {anonymised} demande(s) anonymisée(s), {removed} export(s) supprimé(s)")
+    return 0
+
+
+def _reminders(args) -> int:
+    from bot.console.reminders import send_reminders
+
+    try:
+        with _session(args.database_url) as session:
+            count, sent = send_reminders(session)
+    except SQLAlchemyError as exc:
+        print(f"reminders : base de données inaccessible ({type(exc).__name__})", file=sys.stderr)
+        return 3
+    print(f"reminders : {count} demande(s) en retard" + (", e-mail envoyé à l'équipe" if sent else ""))
     return 0
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import sessionmaker
 
 from actions.handoff import parse_contact
-from bot.console import accounts, charts, inbox, phone, stats
+from bot.console import accounts, charts, inbox, phone, reminders, stats
 from bot.console.models import AccessEntry, create_console_schema
 from bot.console.transcript import fetch_transcript
 from knowledge.db import HandoffRequest, database_url, make_engine, make_session_factory
@@ -153,7 +153,7 @@ async def inbox_page(request: web.Request) -> web.Response:
         doubles = inbox.duplicates(session, rows)
         reasons = {r.id: inbox.closing_reason(session, r.id) for r in rows} if tab == "cloturees" else {}
         accounts.journal(session, request["staff"].email, "liste", tab, _address(request))
-        items = [{"row": r, "attente": inbox.waiting(r), "doublons": doubles.get(r.id, []),
+        items = [{"row": r, "attente": inbox.waiting(r), "doublons": doubles.get(r.id, []), "retard": reminders.late(r),
                   "motif": inbox.CLOSING_REASONS.get(reasons.get(r.id) or "", "")} for r in rows]
     query = {k: v for k, v in filters.values.items()}
     return _render(request, "inbox.html", staff=request["staff"], tab=tab, tabs=inbox.TABS, counts=counts,
