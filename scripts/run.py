@@ -53,7 +53,8 @@ def main() -> int:
         took = stack.start()
         memory = ", ".join(f"{name} {rss_mb(pid):.0f} MB" for name, pid in stack.pids().items())
         print(f"run: ready in {took:.1f}s (resident memory: {memory})")
-        print(f"\n    Chat page: {settings.web_url}\n\nPress Ctrl-C to stop.", flush=True)
+        print(f"\n    Chat page: {settings.web_url}\n    Reception console: {settings.web_url.rstrip('/')}/accueil/"
+              f" (accounts: python -m bot.console add-user)\n\nPress Ctrl-C to stop.", flush=True)
         while True:
             for name, pid in stack.pids().items():
                 proc = next(p for p in stack.processes if p.name == name)
