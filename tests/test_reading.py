@@ -589,3 +589,16 @@ def test_a_department_after_dans_and_a_commune_of_the_department_named(nlp, terr
 def test_a_possible_or_asked_about_form_is_the_form_considered(nlp, territories, text, forme):
     reading = read(nlp, territories, text)
     assert reading.slots.get("forme_envisagee") == forme and reading.slots.get("statut") == "sans_structure"
+
+
+@pytest.mark.parametrize("text,needs", [
+    # what a project to be created is for is not a need; being helped to set it up is
+    ("je veux créer une association pour financer des séjours d'enfants. Qui peut m'aider à la monter ?",
+     ["accompagnement"]),
+    ("on voudrait ouvrir une épicerie pour embaucher des personnes éloignées de l'emploi, il nous faut un prêt",
+     ["financement"]),
+    # selling and being known, even as the object of « développer »
+    ("nous voulons développer notre chiffre d'affaires auprès des acheteurs publics", ["marches"]),
+])
+def test_the_purpose_of_a_creation_and_trade_needs(nlp, territories, text, needs):
+    assert read(nlp, territories, text).slots.get("besoins") == needs

@@ -47,6 +47,9 @@ STRUCTURE_NOUNS = re.compile(r"\b(structure|statut|asso|association|societe|entr
 HEARSAY = re.compile(r"\b(entendu parler|on m a parle|on nous a parle|on m a conseille|on nous a conseille|"
                      r"on m a dit|on nous a dit|on m a oriente|on nous a oriente)\b(?:(?!\b(?:mais|et|car)\b)[^.?!,;]){0,30}$")
 JOINS = re.compile(r"\b(capital|societaire|parts?|actionnaire|associee?s?) (d|de|dans|au sein d|au sein de) (une|la|l)? ?$")
+# Selling and being known are never what a project is about: « développer notre chiffre d'affaires avec
+# les acheteurs publics » asks for markets even as the object of « développer ».
+TRADE_NEEDS = ("marches", "reseau")
 ADD_WORDS = ("aussi", "egalement", "en plus", "et aussi", "de plus", "ainsi que")
 # In a question about something else the words are its topic (« c'est quoi une couveuse ? » asks for no
 # accompaniment, « il fait beau à Toulouse ? » gives no place): needs only in statements and answers,
@@ -214,6 +217,14 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
         out["employeur"] = employer[-1]
 
 
+def _purpose_of_a_creation(msg: _Message, m: Match) -> bool:
+    """« je veux créer une entreprise d'insertion pour embaucher des jeunes »: what the project is for."""
+    if fold(msg.text[max(0, m.start - 6):m.start]).split()[-1:] != ["pour"] or msg.syntax.asked_for(m.start, m.end):
+        return False
+    return any(c.value == "creation" and c.end <= m.start and msg.syntax.creation_wished(c.start, c.end)
+               for c in msg.of("stade", "mots"))
+
+
 def _takeover_of_a_company(msg: _Message) -> bool:
     takeover = [m for m in msg.of("stade", "mots") if m.value == "reprise" and not msg.syntax.negated(m.start, m.end)
                 and msg.syntax.said_of_self(m.start, m.end)]
@@ -285,8 +296,9 @@ def _besoins(msg: _Message, known: dict, out: dict) -> None:
         words = [m for m in msg.of("besoins", "mots", "reponses", "faibles") if not s.negated(m.start, m.end)]
     else:
         words = [m for m in msg.of("besoins", "mots")
-                 if not (s.negated(m.start, m.end) or s.project_subject(m.start, m.end)
-                         or s.other_subject(m.start, m.end) or s.own_activity(m.start, m.end))]
+                 if not (s.negated(m.start, m.end) or (s.project_subject(m.start, m.end) and m.value not in TRADE_NEEDS)
+                         or s.other_subject(m.start, m.end) or s.own_activity(m.start, m.end)
+                         or _purpose_of_a_creation(msg, m))]
         statuts = msg.of("statut", "mots")
         words += [m for m in msg.of("besoins", "faibles")  # not the field of a structure (« Scop d'ingénierie »)
                   if s.asked_for(m.start, m.end) and not s.negated(m.start, m.end)

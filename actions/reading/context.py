@@ -511,8 +511,9 @@ class Syntax:
             return False
         verb = self.tokens[subject]["h"]
         if self._low(subject) == "qui" and self._dep(verb) != "acl:relcl" and any(
-                self._low(c) in ("nous", "me", "m'", "m") for c in self.children[verb] + self.children[h]):
-            return False  # « qui pourrait nous accompagner ? »: the writer asks who helps them
+                self._low(c) in ("nous", "me", "m'", "m") for c in
+                self.children[verb] + self.children[h] + sorted(self._span(start, end))):
+            return False  # « qui pourrait nous accompagner ? », « qui peut m'aider à la monter ? »: who helps them
         if self._is_self_subject(subject) and not any(self._low(c) in FIRST_POSSESSIVES for c in self.children[subject]):
             verb = self.tokens[subject]["h"]
             if self.tokens[subject].get("p") == "NOUN" and any(
