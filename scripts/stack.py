@@ -65,6 +65,10 @@ class Settings:
         )
 
     @property
+    def loopback(self) -> bool:
+        return self.host in ("127.0.0.1", "localhost", "::1") or self.host.startswith("127.")
+
+    @property
     def client_host(self) -> str:
         return "127.0.0.1" if self.host in ("0.0.0.0", "::") else self.host
 
@@ -163,6 +167,10 @@ class Stack:
 
     def start(self, timeout: float = 240.0) -> float:
         """Start every process and wait until all answer their ready check; return seconds taken."""
+        if not self.settings.loopback and not self.settings.api_token:
+            # Rasa's HTTP API reads and rewrites every conversation: never open on a network without a token.
+            raise StackError(f"BIND_HOST={self.settings.host} n'est pas une adresse locale : définissez RASA_API_TOKEN "
+                             "(un secret long) pour protéger l'API du serveur Rasa, ou gardez BIND_HOST=127.0.0.1.")
         start = time.monotonic()
         env = self.env()
         try:

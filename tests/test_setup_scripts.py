@@ -77,3 +77,14 @@ def test_stack_stops_every_process_it_started(tmp_path):
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
     stack.stop()  # idempotent
+
+
+def test_the_rasa_api_is_never_opened_on_a_network_without_a_token(tmp_path):
+    from scripts.stack import StackError
+
+    stack = Stack(Settings(host="0.0.0.0"), tmp_path / "model.tar.gz", tmp_path)
+    with pytest.raises(StackError, match="RASA_API_TOKEN"):
+        stack.start()
+    assert stack.processes == []  # nothing was started
+    assert Settings(host="127.0.0.1").loopback and not Settings(host="192.168.1.10").loopback
+    assert Settings(host="0.0.0.0", api_token="x" * 32).api_token  # with a token the start is allowed
