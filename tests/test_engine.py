@@ -227,3 +227,12 @@ def test_a_person_testing_alone_still_gets_the_cae(catalogue, territories):
     profile = {"statut": "sans_structure", "stade": "idee", "commune": "33063", "departement": "33",
                "besoins": ["accompagnement"], "publics": ["demandeurs_emploi"]}
     assert "cae" in [r.id for r in orient(profile, catalogue, territories).shown]
+
+
+def test_a_cooperative_takeover_is_that_of_a_company_not_one_person_buying_a_shop(catalogue, territories):
+    """004:806-817: the URSCOP accompanies employees taking over their company as a SCOP."""
+    base = {"stade": "reprise", "commune": "11076", "departement": "11", "besoins": ["financement"]}
+    alone = orient({**base, "statut": "sans_structure", "publics": ["salaries"]}, catalogue, territories, limit=12)
+    assert "urscop-occitanie" not in [r.id for r in alone.recommandations + alone.guichets]
+    employees = orient({**base, "statut": "entreprise", "employeur": True}, catalogue, territories)
+    assert "urscop-occitanie" in [r.id for r in employees.shown]

@@ -602,3 +602,12 @@ def test_a_possible_or_asked_about_form_is_the_form_considered(nlp, territories,
 ])
 def test_the_purpose_of_a_creation_and_trade_needs(nlp, territories, text, needs):
     assert read(nlp, territories, text).slots.get("besoins") == needs
+
+
+@pytest.mark.parametrize("text,forme", [
+    ("le patron part et avec deux collègues on voudrait reprendre l'atelier sous forme de SCOP", "cooperative"),
+    ("on ne veut pas reprendre la boîte en SCOP, on préfère une SAS", None),
+])
+def test_a_takeover_as_a_cooperative_is_the_form_considered(nlp, territories, text, forme):
+    reading = read(nlp, territories, text, known={"statut": "sans_structure"})
+    assert reading.slots.get("forme_envisagee") == forme

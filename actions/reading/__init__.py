@@ -40,6 +40,8 @@ AGES = re.compile(r"\b(cree|creee|creees|crees|fonde|fondee|monte|montee|lance|l
                   r"avons cree|a cree|ai cree|avons monte|a monte)")
 NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
            "neuf": 9, "dix": 10}
+TAKEOVER_AS_COOP = re.compile(r"\b(reprendre|reprise|racheter|rachat|transformer|transmettre|transmission)\b[^.?!]{0,40}"
+                              r"\b(sous forme de|sous forme d une|en|sous le statut de) (scop|scic|cooperative)\b")
 # The status words of a structure that exists (a vague « rien de monté » said of the project does not undo them).
 STRUCTURE_NOUNS = re.compile(r"\b(structure|statut|asso|association|societe|entreprise|boite|scop|scic|cooperative|"
                              r"entite|immatricule\w*|declare\w*|constitue\w*)\b")
@@ -202,6 +204,10 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     current = statut or known.get("statut")
     formes = [m.value for m in planned if m.value in FORMES and m.value != current]
     formes += [v for v in chosen_within if v in FORMES and v != current]
+    coop = TAKEOVER_AS_COOP.search(msg.folded)
+    if current != "cooperative" and coop and not {"pas", "ni", "sans", "plus"} & set(
+            msg.folded[max(0, coop.start() - 25):coop.end()].split()):
+        formes.append("cooperative")  # « reprendre l'atelier sous forme de SCOP », whoever the parser takes for the subject
     if formes and current is not None:
         out["forme_envisagee"] = formes[-1]
     elif current not in (None, "cooperative") and any(

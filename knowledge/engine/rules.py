@@ -116,9 +116,10 @@ def status_fits(scheme: Mapping, profile: Profile) -> Exclusion | None:
         return Exclusion(Code.STRUCTURE_EXISTANTE, refs_of(cible))
     forme = cible.get("forme_juridique")
     # A tool of a legal form serves that form, a person who considers it, and (for cooperatives) the
-    # takeover of a company by its employees (review E6).
+    # takeover of a company by its employees (review E6): a company taken over, not one person buying
+    # a shop on their own (004:806-817).
     if forme and profile.statut not in (None, forme) and profile.forme_envisagee != forme \
-            and not (forme == "cooperative" and profile.stade == "reprise"):
+            and not (forme == "cooperative" and profile.stade == "reprise" and profile.statut == "entreprise"):
         return Exclusion(Code.FORME, refs_of(cible), {"forme": forme})
     # The network of a legal form is the entry point of a structure that would take it (an
     # association becoming a SCIC asks the URSCOP), whatever its status today.
