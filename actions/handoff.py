@@ -98,7 +98,7 @@ def consent_from(text: str, intent: str | None) -> bool | None:
 def read_contact(text: str, intent: str | None, requested: str) -> Dict[str, Any]:
     """Slot values of the call-back form from what was typed: consent in a sentence is consent, a
     name is a name whatever the NLU thought of it. Validation (e-mail, phone) comes after."""
-    if not text or fold(text) in CANCEL_WORDS or intent in ("restart", "goodbye"):
+    if not text or fold(text) in CANCEL_WORDS or intent in CANCEL_INTENTS:
         return {}
     if requested == "contact_consentement":
         consent = consent_from(text, intent)
@@ -108,9 +108,14 @@ def read_contact(text: str, intent: str | None, requested: str) -> Dict[str, Any
     return {requested: text}
 
 
+# « je ne sais pas » to « may we keep your details? » or « your name? » is no consent: the form stops
+# (nothing recorded, said so) instead of asking again and again.
+CANCEL_INTENTS = ("restart", "goodbye", "dont_know")
+
+
 def wants_to_cancel(tracker: Tracker) -> bool:
     text = fold(latest_text(tracker))
-    return text in CANCEL_WORDS or latest_intent(tracker) in ("restart", "goodbye")
+    return text in CANCEL_WORDS or latest_intent(tracker) in CANCEL_INTENTS
 
 
 class ValidateContactForm(FormValidationAction):

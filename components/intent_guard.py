@@ -1,10 +1,12 @@
-"""A restart wipes the whole conversation: it must be asked for in words, never guessed.
+"""Intents with heavy consequences must be said in words, never guessed.
 
-The classifier sometimes reads a message about the project (« je démarre », « on se lance tout
-juste ») as ``restart``, and Rasa's default rule then forgets everything the person said. This
-component, placed after the classifiers, keeps ``restart`` only when the text says it (the words of
-``signaux.recommencer`` in knowledge/vocabulary/words.yml) or is the ``/restart`` button; otherwise
-the next intent of the ranking is taken.
+- ``restart`` wipes the whole conversation: the classifier sometimes reads « je démarre » as one.
+  Kept only when the text says it (``signaux.recommencer`` in knowledge/vocabulary/words.yml).
+- ``ask_human`` opens the call-back form: « personne, juste moi » (nobody) is no such request.
+  Kept only with the words of ``signaux.humain``.
+Otherwise the next intent of the ranking is taken. Buttons (``/intent``) are always kept.
+- ``out_of_scope`` on a long message full of the words of a project (« je travaille dans…, je
+  voudrais créer une conciergerie… ») is an ``inform``: the reader then takes what it says.
 """
 from __future__ import annotations
 
@@ -20,12 +22,22 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from knowledge.vocabulary import fold, vocabulary
 
-GUARDED = "restart"
+GUARDED = {"restart": "recommencer", "ask_human": "humain"}
+PROFILE_KINDS = ("statut", "stade", "besoins", "persona")
 
 
 def asks_to_restart(text: str) -> bool:
     """The ``/restart`` button, or the words of ``signaux.recommencer`` in the one vocabulary."""
-    return text.startswith("/") or bool(vocabulary().signal("recommencer").search(fold(text)))
+    return said(text, "restart")
+
+
+def said(text: str, intent: str) -> bool:
+    return text.startswith("/") or bool(vocabulary().signal(GUARDED[intent]).search(fold(text)))
+
+
+def tells_a_project(text: str) -> bool:
+    """A long message with at least three words of a profile (status, stage, need, who one is)."""
+    return len(text) > 120 and sum(m.kind in PROFILE_KINDS for m in vocabulary().matches(text)) >= 3
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -46,9 +58,14 @@ class IntentGuard(GraphComponent):
         for message in messages:
             intent = message.get(INTENT) or {}
             text = message.get(TEXT) or ""
-            if intent.get(INTENT_NAME_KEY) != GUARDED or asks_to_restart(text):
+            name = intent.get(INTENT_NAME_KEY)
+            if name == "out_of_scope" and not text.startswith("/") and tells_a_project(text):
+                message.set(INTENT, {INTENT_NAME_KEY: "inform", "confidence": intent.get("confidence", 0.0)},
+                            add_to_output=True)
                 continue
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != GUARDED]
+            if name not in GUARDED or said(text, name):
+                continue
+            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != name]
             replacement = ranking[0] if ranking else {INTENT_NAME_KEY: "nlu_fallback", "confidence": 0.0}
             message.set(INTENT, dict(replacement), add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)

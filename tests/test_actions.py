@@ -333,6 +333,16 @@ def test_cancelling_in_the_middle_stores_nothing():
     assert slots["contact_consentement"] is False and slots["requested_slot"] is None
 
 
+@pytest.mark.parametrize("requested", ["contact_consentement", "contact_nom"])
+def test_not_knowing_in_the_call_back_form_stops_it_instead_of_asking_again(requested):
+    tracker = make_tracker(slots={}, text="je ne sais pas", intent="dont_know", requested=requested,
+                           loop="contact_form")
+    _msgs, events = run(handoff.ValidateContactForm(), tracker)
+    slots = slots_of(events)
+    assert slots["contact_consentement"] is False and slots["requested_slot"] is None
+    assert handoff.read_contact("je ne sais pas", "dont_know", requested) == {}
+
+
 def test_a_consented_request_records_what_the_person_was_shown(client):
     slots = {**FULL, "contact_consentement": True, "contact_nom": "Marie Dupont", "recommandations": ["dla", "cress"],
              "contact_coordonnees": "marie.dupont@exemple.fr", "contact_message": "Rappelez-moi svp <b>vite</b>",

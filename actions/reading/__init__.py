@@ -40,6 +40,9 @@ AGES = re.compile(r"\b(cree|creee|creees|crees|fonde|fondee|monte|montee|lance|l
                   r"avons cree|a cree|ai cree|avons monte|a monte)")
 NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
            "neuf": 9, "dix": 10}
+NEW_ACTIVITY = re.compile(r"\b(lancons|lancer|lance|lancent|ouvrons|ouvrir|creons|creer|developper|developpons|monter|"
+                          r"montons|demarrer|demarrons) (un|une|le|la|notre|nos|des)( nouveau| nouvelle| nouvel)? "
+                          r"(service|activite|projet|action|atelier|offre|pole|antenne|etablissement|site|filiere)\b")
 TAKEOVER_AS_COOP = re.compile(r"\b(reprendre|reprise|racheter|rachat|transformer|transmettre|transmission)\b[^.?!]{0,40}"
                               r"\b(sous forme de|sous forme d une|en|sous le statut de) (scop|scic|cooperative)\b")
 # The status words of a structure that exists (a vague « rien de monté » said of the project does not undo them).
@@ -438,8 +441,12 @@ def read_message(parse: dict, requested: Optional[str], known: Optional[dict], t
             out["besoins"] = ["accompagnement"]
         _named(msg, known, out)
     statut = out.get("statut", known.get("statut"))
+    employs = out.get("employeur", known.get("employeur")) is True
+    if out.get("stade") == "creation" and statut in ("association", "cooperative", "entreprise") and employs \
+            and NEW_ACTIVITY.search(msg.folded) and not msg.answering("stade"):
+        out["stade"] = "developpement"  # « nous lançons un service de portage de repas »: a new activity
     if out.get("stade") == "idee" and statut in ("association", "cooperative", "entreprise") \
-            and out.get("employeur", known.get("employeur")) is True and not msg.answering("stade"):
+            and employs and not msg.answering("stade"):
         # A structure that employs people and starts a new project (« nous voulons lancer un nouveau
         # projet, une étude de faisabilité ») develops; an idea stage is that of a project without a structure.
         out["stade"] = "developpement"

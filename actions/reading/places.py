@@ -21,6 +21,7 @@ LOCATIVE_WORDS = ("a", "au", "en", "sur", "dans", "de", "sera a", "base a", "bas
 PROJECT_WORDS = ("projet sera a", "projet est a", "projet se situe a", "projet se trouve a", "projet a",
                  "le projet sera", "structure est a", "siege est a", "siege a", "activite sera a", "se fera a")
 HOME_WORDS = ("j habite a", "j habite", "je vis a", "je reside a", "je suis originaire de", "habitant de", "habitante de")
+IN_WORDS = ("a", "au", "aux", "en", "sur", "dans")
 NEIGHBOURHOOD_WORDS = ("quartier des", "quartier du", "quartier de", "quartier", "cite des", "rue des", "rue du", "ecole")
 # A bare unknown name ("Bruxelles") may be read as feedback or out of scope; asked for a commune,
 # a short answer without a question mark is still a place answer.
@@ -104,7 +105,9 @@ def best_mention(text: str, mentions: list):
         kind = 0 if r.kind in ("commune", "code_postal") and r.status == "found" else (
             1 if r.kind in ("commune", "code_postal", "epci") else 2)
         return (not _before(text, m, PROJECT_WORDS), near_only(text, m), _before(text, m, NEIGHBOURHOOD_WORDS),
-                len(mentions) > 1 and _before(text, m, HOME_WORDS), kind, not _before(text, m, LOCATIVE_WORDS), index)
+                len(mentions) > 1 and _before(text, m, HOME_WORDS), kind, not _before(text, m, LOCATIVE_WORDS),
+                # « 5 voisins de la Guérinière à Caen »: where the project is, after « à », before a name after « de »
+                _before(text, m, ("de", "de la", "du", "des", "d")) and not _before(text, m, IN_WORDS), index)
 
     return min(enumerate(mentions), key=rank)[1]
 

@@ -151,8 +151,8 @@ def exclusion(scheme: Mapping, profile: Profile, place: Place, territories: Terr
     testing = scheme["categorie"] == "test_activite"
     # Testing an activity is for a person starting an activity of their own (000:941-944, 003:1018): not
     # for a group that plans an association or a cooperative, nor for a takeover or a running structure.
-    if testing and profile.statut == "sans_structure" and profile.forme_envisagee in ("association", "cooperative") \
-            and profile.test_activite is not True:
+    collective = profile.forme_envisagee in ("association", "cooperative") or "habitants" in profile.publics
+    if testing and profile.statut == "sans_structure" and collective and profile.test_activite is not True:
         return Exclusion(Code.ACTIVITE_INDIVIDUELLE, refs_of(cible), {"forme": profile.forme_envisagee})
     if profile.stade and stades and profile.stade not in stades:
         # A scale-up label is never for an idea or a first year, even when the search widens (E2).
