@@ -55,6 +55,7 @@ class Public(str, Enum):
     AGRICULTEURS = "agriculteurs"
     REGIES_QUARTIER = "regies_quartier"
     ENTREPRISES_INSERTION = "entreprises_insertion"  # EI and ETTI, and those who create one
+    HABITANTS_QUARTIER = "habitants_quartier"  # residents of an urban (priority) neighbourhood, the régies' public
 
 
 class Forme(str, Enum):

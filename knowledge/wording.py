@@ -17,6 +17,7 @@ PUBLIC_TEXT = {
     "salaries": "aux salariés qui portent un projet", "habitants": "aux collectifs d'habitants",
     "agriculteurs": "aux agriculteurs", "regies_quartier": "aux régies de quartier",
     "entreprises_insertion": "aux entreprises d'insertion",
+    "habitants_quartier": "aux habitants des quartiers prioritaires",
 }
 FORME_TEXT = {"association": "la forme associative", "cooperative": "la forme coopérative (SCOP, SCIC)",
               "entreprise": "la forme d'entreprise"}

@@ -29,8 +29,6 @@ KNOWN_GAPS = {
         "restricted to employers in the catalogue; the sources do not say it is",
     "mountain association in Luchon": "two needs fill the four places with money schemes; the Comminges "
         "scheme and the DLA come 5th and 6th",
-    "residents of Montréjeau": "the Régies de quartier (habitants) outrank the Comminges scheme for a "
-        "person who named no public but « habitants »",
     "Revel commune": "the communes' fund is for investment, which the profile cannot say; engineering comes first",
     "young volunteer association in Nailloux": "PAVA and the Mouvement associatif come after four money and "
         "incubation schemes",

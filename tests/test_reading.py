@@ -649,3 +649,19 @@ def test_ones_employer_is_not_the_structure_of_the_project(nlp, territories):
     reading = read(nlp, territories, "je travaille comme comptable dans une grande entreprise et je voudrais créer "
                                      "une conciergerie solidaire")
     assert reading.slots.get("statut") != "entreprise"
+
+
+def test_an_answer_to_another_question_tells_a_need_only_when_it_asks_for_it(nlp, territories):
+    known = {"statut": "association", "employeur": True}
+    told = read(nlp, territories, "on se développe, on a embauché 2 personnes cette année", requested="stade", known=known)
+    assert told.slots.get("stade") == "developpement" and "besoins" not in told.slots
+    asked = read(nlp, territories, "on démarre, est-ce qu'il existe un financement pour ça ?", requested="stade",
+                 known=known)
+    assert asked.slots.get("besoins") == ["financement"]
+
+
+def test_residents_of_a_neighbourhood_are_the_regies_public_not_a_village_collective(nlp, territories):
+    town = read(nlp, territories, "on est un collectif d'habitants d'un quartier prioritaire à Toulouse")
+    village = read(nlp, territories, "on est un collectif d'habitants de Boulogne-sur-Gesse")
+    assert "habitants_quartier" in town.slots.get("publics", [])
+    assert "habitants_quartier" not in village.slots.get("publics", [])

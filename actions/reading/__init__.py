@@ -159,7 +159,8 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     # « on hésite entre SCOP et SCIC »: two forms of one status; the choice is inside the cooperatives.
     chosen_within = {m.value for m in choices} if len({m.value for m in choices}) == 1 else set()
     # A person's situation (retired, job seeker) is the writer's only when said of « je » or « on ».
-    personas = [m for m in msg.of("persona", "mots") if msg.fact(m) and not (
+    personas = [m for m in msg.of("persona", "mots") if (msg.fact(m) or (
+        m.value == "quartier" and not msg.syntax.negated(m.start, m.end))) and not (  # « d'un quartier prioritaire »
         vocabulary().personas[m.value].get("statut") == "sans_structure" and msg.syntax.of_someone_named(m.start, m.end))
         and not (m.value == "seul" and msg.answering("employeur"))  # « toute seule »: nobody employed
         # « le gérant part à la retraite »: someone's retirement, not a retired writer
@@ -224,6 +225,16 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     employer = [g["employeur"] for g in gives if isinstance(g.get("employeur"), bool)]
     if employer:
         out["employeur"] = employer[-1]
+
+
+def _done(msg: _Message, m: Match) -> bool:
+    """The need word is a past participle after « avoir » (« on a embauché », « nous avons recruté »)."""
+    if len(m.text.split()) > 1:
+        return False  # « a perdu son local » says a need
+    for t in msg.syntax.tokens:
+        if m.start <= t["s"] < m.end and t.get("m", {}).get("VerbForm") == "Part" and t.get("p") == "VERB":
+            return any(u.get("l") == "avoir" and u.get("h") == t["i"] for u in msg.syntax.tokens)
+    return False
 
 
 def _purpose_of_a_creation(msg: _Message, m: Match) -> bool:
@@ -319,6 +330,8 @@ def _besoins(msg: _Message, known: dict, out: dict) -> None:
         # Told as what happened and not asked for, they are no need at all: the need is then asked.
         asked = [m for m in words if s.asked_for(m.start, m.end) or s.wished(m.start, m.end)]
         words = [m for m in words if m in asked or not _in_the_story(msg, m)]
+        # Something done (« on se développe, on a embauché 2 personnes cette année ») is no need.
+        words = [m for m in words if m in asked or _in_a_question(msg, m) or not _done(msg, m)]
     if msg.intent == "ask_human":
         # « un conseiller au téléphone » asks for a person (the call-back), not for an accompaniment.
         words = [m for m in words if m.value != "accompagnement"]
@@ -445,8 +458,9 @@ def read_message(parse: dict, requested: Optional[str], known: Optional[dict], t
     if out.get("stade") == "creation" and statut in ("association", "cooperative", "entreprise") and employs \
             and NEW_ACTIVITY.search(msg.folded) and not msg.answering("stade"):
         out["stade"] = "developpement"  # « nous lançons un service de portage de repas »: a new activity
-    if out.get("stade") == "idee" and statut in ("association", "cooperative", "entreprise") \
-            and employs and not msg.answering("stade"):
+    said_idea = any("idee" in fold(m.text) for m in msg.of("stade", "mots", "reponses") if m.value == "idee")
+    if out.get("stade") == "idee" and statut in ("association", "cooperative", "entreprise") and employs \
+            and (not msg.answering("stade") or (known.get("statut") is not None and not said_idea)):
         # A structure that employs people and starts a new project (« nous voulons lancer un nouveau
         # projet, une étude de faisabilité ») develops; an idea stage is that of a project without a structure.
         out["stade"] = "developpement"
