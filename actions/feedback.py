@@ -18,10 +18,7 @@ from actions.knowledge_client import get_client
 from actions.tracker import entity_values, latest_intent, latest_text
 from knowledge import events as stats
 
-# Intents whose text is not a comment on the orientation (a new question, a courtesy, a button).
-NOT_A_COMMENT = {"greet", "goodbye", "thank", "affirm", "deny", "restart", "request_orientation",
-                 "ask_definition", "ask_conditions", "ask_why_not", "ask_contact", "ask_details", "ask_more",
-                 "ask_human", "bot_challenge", "ask_capabilities", "dont_know", "nonsense"}
+COMMENT_INTENTS = {"feedback", "nlu_fallback"}
 
 
 def record_orientation(tracker: Tracker, orientation) -> None:
@@ -40,7 +37,9 @@ def comment_events(tracker: Tracker) -> List[EventType]:
     if pending is None:
         return []
     text = latest_text(tracker)
-    if not text.startswith("/") and latest_intent(tracker) not in NOT_A_COMMENT and len(text.split()) >= 2:
+    # Only a message read as feedback (« il manquait… ») is the comment: one that tells the profile or asks
+    # something goes on as usual and is not stored.
+    if not text.startswith("/") and latest_intent(tracker) in COMMENT_INTENTS and len(text.split()) >= 2:
         stats.add_comment(get_client().requests_session, int(pending), text)
     return [SlotSet("avis_en_attente", None)]
 

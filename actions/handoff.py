@@ -8,6 +8,7 @@ recommendations are recorded for reception staff.
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import html
 import re
 import unicodedata
@@ -19,12 +20,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.knowledge_client import get_client
+from actions import notify
 from actions.notify import notify_new_request
-from actions.replies import profile_summary
 from actions.tracker import latest_intent, latest_text, profile_from_tracker
 from actions.wording import say
 from knowledge.vocabulary import fold
 from knowledge.db import HandoffRequest
+
+log = logging.getLogger(__name__)
 
 CONTACT_SLOTS = ["contact_consentement", "contact_nom", "contact_coordonnees", "contact_message"]
 CANCEL_WORDS = {"annuler", "annule", "stop", "arreter", "arrete", "laisse tomber", "laissez tomber",
@@ -202,7 +205,10 @@ class ActionSaveRequest(Action):
         except Exception:  # noqa: BLE001 - the user must know it failed
             dispatcher.utter_message(response="utter_contact_failed")
             return forget
-        notify_new_request(number, profile_summary(oriented), tracker.get_slot("partenaire"))
+        try:  # the request is saved: a mail problem must not hide it from the person
+            notify_new_request(number, notify.summary(profile), tracker.get_slot("partenaire"))
+        except Exception:  # noqa: BLE001
+            log.warning("notification of request %s not sent", number, exc_info=True)
         dispatcher.utter_message(response="utter_request_saved", numero=number,
                                  moyen="par e-mail" if email else "par téléphone")
         return forget + [SlotSet("demande_enregistree", number)]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import smtplib
+import ssl
 import threading
 from email.message import EmailMessage
 from typing import Any, Mapping, Optional
@@ -22,11 +23,30 @@ def settings(env: Optional[Mapping[str, str]] = None) -> Optional[dict[str, Any]
     env = os.environ if env is None else env
     if not env.get("SMTP_HOST") or not env.get("NOTIFY_EMAIL"):
         return None
+    try:
+        port = int(env.get("SMTP_PORT") or 25)
+    except ValueError:
+        log.warning("SMTP_PORT is not a number: no notification is sent")
+        return None
     web = f"http://127.0.0.1:{env.get('WEB_PORT', '8080')}"
-    return {"host": env["SMTP_HOST"], "port": int(env.get("SMTP_PORT") or 25), "sender": env.get("SMTP_FROM")
+    starttls = str(env.get("SMTP_STARTTLS") or "").strip().lower() in ("1", "true", "oui", "yes")
+    return {"host": env["SMTP_HOST"], "port": port, "sender": env.get("SMTP_FROM")
             or "assistant-ess@localhost", "to": env["NOTIFY_EMAIL"], "user": env.get("SMTP_USER"),
-            "password": env.get("SMTP_PASSWORD"), "starttls": env.get("SMTP_STARTTLS") in ("1", "true", "oui"),
+            "password": env.get("SMTP_PASSWORD"), "starttls": starttls,
             "console": (env.get("CONSOLE_URL") or f"{web}/accueil").rstrip("/")}
+
+
+def summary(profile) -> str:
+    """The profile in words without the commune (a small commune and a profile can point at a person)."""
+    from knowledge.wording import label
+
+    parts = [label("statut", profile.statut)] if profile.statut else []
+    parts += [label("stade", profile.stade)] if profile.stade else []
+    parts += [f"département {profile.departement}"] if profile.departement else []
+    text = ", ".join(parts)
+    if profile.besoins:
+        text += ("; " if text else "") + "besoins : " + ", ".join(label("besoins", b) for b in profile.besoins)
+    return text
 
 
 def message(number: int, summary: str, partner: Optional[str], conf: dict[str, Any]) -> EmailMessage:
@@ -46,8 +66,11 @@ def send(mail: EmailMessage, conf: dict[str, Any]) -> bool:
     try:
         with smtplib.SMTP(conf["host"], conf["port"], timeout=10) as smtp:
             if conf["starttls"]:
-                smtp.starttls()
+                smtp.starttls(context=ssl.create_default_context())  # the server's certificate is checked
             if conf["user"]:
+                if not conf["starttls"]:
+                    log.warning("SMTP_USER without SMTP_STARTTLS: the password is not sent in clear, no login")
+                    return False
                 smtp.login(conf["user"], conf["password"] or "")
             smtp.send_message(mail)
         return True

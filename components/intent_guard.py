@@ -4,9 +4,10 @@
   Kept only when the text says it (``signaux.recommencer`` in knowledge/vocabulary/words.yml).
 - ``ask_human`` opens the call-back form: « personne, juste moi » (nobody) is no such request.
   Kept only with the words of ``signaux.humain``.
-Otherwise the next intent of the ranking is taken. Buttons (``/intent``) are always kept.
+For these two, otherwise the next intent of the ranking is taken; buttons (``/intent``) are kept.
 - ``out_of_scope`` on a long message full of the words of a project (« je travaille dans…, je
-  voudrais créer une conciergerie… ») is an ``inform``: the reader then takes what it says.
+  voudrais créer une conciergerie… ») becomes ``inform`` (the ranking is left as it is): the
+  reader then takes what it says.
 """
 from __future__ import annotations
 

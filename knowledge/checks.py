@@ -93,15 +93,18 @@ def apply_checks(catalogue: Catalogue, checks: Iterable[ContactCheck]) -> Catalo
             continue
         scheme = copy.deepcopy(scheme)
         day = check.verifie_le.isoformat()
+        # Contacts the Department found gone or changed are not shown any more (the YAML and the
+        # history keep them); an unrelated older contact stays as older information.
         older = [{**c, "ancien": True} for c in scheme.get("contacts") or []]
         if check.resultat == "disparu":
-            scheme["contacts"] = older
+            scheme["contacts"] = []
         else:
             checked = {k: getattr(check, k) for k in FIELDS if getattr(check, k)}
             checked.update(date_information=check.verifie_le.year, verifie_departement=day, ancien=False,
                            sources=[{"ref": f"verification:{check.id}", "extrait": "vérifié par le Département"}])
             same = [c for c in older if c.get("nom") == checked["nom"]]
-            scheme["contacts"] = [checked] + [c for c in older if c not in same]
+            kept = [c for c in older if c not in same] if check.resultat == "confirme" else []
+            scheme["contacts"] = [checked] + kept
         out.schemes[check.scheme_id] = scheme
     return out
 

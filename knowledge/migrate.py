@@ -25,6 +25,9 @@ def config() -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     with _lock, engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # the web server and the action server may open the database at the same time
+            connection.exec_driver_sql("SELECT pg_advisory_xact_lock(724113)")
         cfg = config()
         cfg.attributes["connection"] = connection
         command.upgrade(cfg, revision)

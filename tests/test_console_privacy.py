@@ -115,3 +115,23 @@ def test_the_privacy_notice_is_served_and_linked_from_the_widget(web):
     page = requests.get(server.url + "/confidentialite")
     assert page.status_code == 200 and "Vos données personnelles" in page.text and "12 mois" in page.text
     assert "/confidentialite" in requests.get(server.url + "/widget.js").text
+
+
+def test_erasure_reaches_the_export_copies_and_retention_the_agents_texts(db, tmp_path):
+    _url, factory = db
+    (tmp_path / "a.csv").write_text("numero;email;telephone\n1;marie@x.fr;\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("numero;email;telephone\n2;;06 12 34 56 78\n", encoding="utf-8")
+    (tmp_path / "c.csv").write_text("numero;email;telephone\n3;autre@x.fr;\n", encoding="utf-8")
+    assert privacy.erase_exports("Marie@x.fr", "+33 6 12 34 56 78", tmp_path) == 2
+    assert [p.name for p in tmp_path.glob("*.csv")] == ["c.csv"]
+    old = add_request(factory, nom="Ancien", email="o@x.fr", statut="cloturee", note_interne="a rappeler au 06 11",
+                      mis_a_jour_le=_dt.datetime(2020, 1, 1))
+    with factory() as s, s.begin():
+        s.add(RequestEvent(demande_id=old, email="a@x.fr", type="cloture", motif="oriente", texte="M. Ancien vers X"))
+    with factory() as s, s.begin():
+        assert privacy.anonymise_closed(s, months=12) == 1
+    with factory() as s:
+        row = s.get(HandoffRequest, old)
+        closing = s.scalars(select(RequestEvent).where(RequestEvent.demande_id == old)).one()
+    assert row.note_interne is None and row.conversation_id == f"efface-{old}"
+    assert closing.motif == "oriente" and closing.texte is None

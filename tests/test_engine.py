@@ -236,3 +236,10 @@ def test_a_cooperative_takeover_is_that_of_a_company_not_one_person_buying_a_sho
     assert "urscop-occitanie" not in [r.id for r in alone.recommandations + alone.guichets]
     employees = orient({**base, "statut": "entreprise", "employeur": True}, catalogue, territories)
     assert "urscop-occitanie" in [r.id for r in employees.shown]
+
+
+def test_a_group_that_names_the_cae_hears_why_it_is_not_for_them(catalogue, territories):
+    profile = {"statut": "sans_structure", "stade": "idee", "commune": "33063", "departement": "33",
+               "besoins": ["accompagnement"], "forme_envisagee": "association", "dispositifs_demandes": ["cae"]}
+    named = orient(profile, catalogue, territories).cites_exclus
+    assert "cae" in named and "tester une activité" in named["cae"][1]

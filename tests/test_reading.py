@@ -665,3 +665,8 @@ def test_residents_of_a_neighbourhood_are_the_regies_public_not_a_village_collec
     village = read(nlp, territories, "on est un collectif d'habitants de Boulogne-sur-Gesse")
     assert "habitants_quartier" in town.slots.get("publics", [])
     assert "habitants_quartier" not in village.slots.get("publics", [])
+
+
+def test_a_wish_of_some_years_is_no_age_of_the_structure(nlp, territories):
+    reading = read(nlp, territories, "depuis 3 ans j'ai envie de créer une association")
+    assert reading.slots.get("stade") != "developpement"

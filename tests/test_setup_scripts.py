@@ -87,4 +87,10 @@ def test_the_rasa_api_is_never_opened_on_a_network_without_a_token(tmp_path):
         stack.start()
     assert stack.processes == []  # nothing was started
     assert Settings(host="127.0.0.1").loopback and not Settings(host="192.168.1.10").loopback
-    assert Settings(host="0.0.0.0", api_token="x" * 32).api_token  # with a token the start is allowed
+    allowed = Stack(Settings(host="0.0.0.0", api_token="x" * 32), tmp_path / "model.tar.gz", tmp_path)
+
+    def no_processes():
+        raise RuntimeError("past the check")
+    allowed._commands = no_processes
+    with pytest.raises(RuntimeError, match="past the check"):  # with a token the start goes on
+        allowed.start()

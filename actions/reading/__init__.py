@@ -36,8 +36,8 @@ AGES = re.compile(r"\b(cree|creee|creees|crees|fonde|fondee|monte|montee|lance|l
                   r"existent|tourne|tournons|immatricule|immatriculee|demarre)( (la|le|l|notre|mon|ma|une|un) [a-z]+)? "
                   r"(il y a|depuis) (?P<n>[0-9]{1,3}|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix) ans?\b"
                   r"|\b(il y a|depuis) (?P<m>[0-9]{1,3}|deux|trois|quatre|cinq|six|sept|huit|neuf|dix) ans (que )?"
-                  r"(nous |on |j |je |l association |la structure |elle )?(a |avons |ai |existe|existons|tourne|tournons|"
-                  r"avons cree|a cree|ai cree|avons monte|a monte)")
+                  r"(nous |on |j |je |l association |la structure |elle )?(existe|existons|tourne|tournons|"
+                  r"avons cree|a cree|ai cree|avons monte|a monte|est creee|a ete creee)")
 NUMBERS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8,
            "neuf": 9, "dix": 10}
 NEW_ACTIVITY = re.compile(r"\b(lancons|lancer|lance|lancent|ouvrons|ouvrir|creons|creer|developper|developpons|monter|"

@@ -108,6 +108,7 @@ def _erase(args) -> int:
         with _session(args.database_url) as session, session.begin():
             numbers = [r.id for r in privacy.matching_requests(session, args.email, args.phone)]
             conversations = privacy.erase(session, args.email, args.phone)
+        privacy.erase_exports(args.email, args.phone)
     except SQLAlchemyError as exc:
         print(f"erase : base de données inaccessible ({type(exc).__name__})", file=sys.stderr)
         return 3

@@ -32,7 +32,9 @@ async def contacts_page(request: web.Request) -> web.Response:
 def _scheme_page(request, scheme, status=200, error=None, values=None):
     with request.app[SESSIONS]() as session:
         past = checks.history(session, scheme["id"])
-    first = next((c for c in scheme.get("contacts") or [] if not c.get("ancien")), None) or {}
+    last = next((c for c in past if c.resultat != "disparu"), None)  # the contact the Department checked last
+    first = {k: getattr(last, k) or "" for k in checks.FIELDS} if last else \
+        next((c for c in scheme.get("contacts") or [] if not c.get("ancien")), None) or {}
     values = values or {k: first.get(k, "") for k in checks.FIELDS}
     return _render(request, "contact.html", status=status, staff=request["staff"], scheme=scheme, past=past,
                    results=checks.RESULTS, error=error, values=values, today=_dt.date.today().isoformat(),

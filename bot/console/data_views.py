@@ -49,6 +49,7 @@ async def erase(request: web.Request) -> web.Response:
         found = privacy.matching_requests(session, email, phone)
         numbers = [r.id for r in found]
         conversations = privacy.erase(session, email, phone)
+        privacy.erase_exports(email, phone, request.app[EXPORTS])
         accounts.journal(session, staff.email, "effacement", f"{len(numbers)} demandes", _address(request))
     cleared = [c for c in conversations if await clear_conversation(c, request.app[ENV])]
     done = {"demandes": numbers, "conversations": len(conversations), "effacees": len(cleared)}

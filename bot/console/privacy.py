@@ -2,7 +2,8 @@
 
 - The export gives the filtered requests; the name, e-mail, phone and message only to admins.
   Every cell that a spreadsheet would run as a formula (« =cmd|… », « +… », « @… ») is
-  neutralised. A copy is kept under ``var/exports/`` for the download and deleted after 7 days.
+  neutralised. A copy is kept under ``var/exports/`` (the record of what left the service), deleted
+  after 7 days by the retention, or at once by an erasure that finds the person in it.
 - Erasure finds a person by e-mail or phone everywhere they are: their requests (with their
   history) and the conversations of those requests in the Rasa tracker store (events replaced
   by nothing through Rasa's HTTP API).
@@ -18,7 +19,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Optional
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from bot.console.models import RequestEvent, utcnow
@@ -95,6 +96,24 @@ def erase(session: Session, email: Optional[str] = None, phone: Optional[str] = 
     return conversations
 
 
+def erase_exports(email: Optional[str], phone: Optional[str], folder: Path = EXPORTS_DIR) -> int:
+    """Delete the export files that hold the person's e-mail or phone (erasure reaches them too)."""
+    if not folder.exists():
+        return 0
+    wanted_email = (email or "").strip().lower()
+    wanted_phone = _digits(phone or "")
+    removed = 0
+    for path in folder.glob("*.csv"):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        hit = (wanted_email and wanted_email in text.lower()) or (
+            len(wanted_phone) >= 9 and any(_digits(cell) == wanted_phone for line in text.splitlines()
+                                            for cell in line.split(";")))
+        if hit:
+            path.unlink()
+            removed += 1
+    return removed
+
+
 def anonymise_closed(session: Session, months: int = RETENTION_MONTHS, now: Optional[_dt.datetime] = None) -> int:
     """Contact fields of requests closed more than ``months`` ago are replaced; the profile stays."""
     cutoff = (now or utcnow()) - _dt.timedelta(days=30.44 * months)
@@ -104,12 +123,14 @@ def anonymise_closed(session: Session, months: int = RETENTION_MONTHS, now: Opti
     for r in rows:
         when = r.mis_a_jour_le or r.cree_le
         if when is not None and when.replace(tzinfo=None) < cutoff and (r.nom or r.email or r.telephone or r.message):
-            r.nom, r.email, r.telephone, r.message = ERASED, None, None, None
+            r.nom, r.email, r.telephone, r.message, r.note_interne = ERASED, None, None, None, None
+            r.conversation_id = f"efface-{r.id}"  # the transcript is no longer reachable from the request
             done += 1
     erased = [r.id for r in rows if r.nom == ERASED]
-    if erased:  # internal comments may quote the person
+    if erased:  # internal comments and closing texts may quote the person; the reasons stay
         session.execute(delete(RequestEvent).where(RequestEvent.type == "commentaire",
                                                    RequestEvent.demande_id.in_(erased)))
+        session.execute(update(RequestEvent).where(RequestEvent.demande_id.in_(erased)).values(texte=None))
     return done
 
 

@@ -74,7 +74,8 @@ def _percentile(values: list[float], share: float) -> float:
 
 def compute(session: Session, weeks: int = DEFAULT_WEEKS, now: Optional[_dt.datetime] = None) -> Figures:
     now = now or utcnow()
-    since = now - _dt.timedelta(weeks=weeks)
+    first_day = (now - _dt.timedelta(weeks=weeks - 1)).date()
+    since = _dt.datetime.combine(first_day - _dt.timedelta(days=first_day.weekday()), _dt.time())  # a Monday
     events = session.scalars(select(ServiceEvent).where(ServiceEvent.le >= since)).all()
     requests = session.scalars(select(HandoffRequest).where(HandoffRequest.cree_le >= since)).all()
     request_ids = [r.id for r in requests]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import os
 import secrets
 from pathlib import Path
 from typing import Any, Callable, Optional
@@ -33,6 +34,7 @@ SESSIONS = web.AppKey("console_sessions", sessionmaker)
 TEMPLATES = web.AppKey("console_templates", jinja2.Environment)
 KNOWLEDGE = web.AppKey("console_knowledge", object)
 HOME_COMMUNES = web.AppKey("console_home_communes", list)
+ENVIRON = web.AppKey("console_environ", dict)  # the settings the server was made with (Rasa's port...)
 ACTIONS = {"prendre": "claim", "liberer": "release", "commenter": "comment", "cloturer": "close",
            "rouvrir": "reopen"}
 NO_STORE = {"Cache-Control": "no-store"}
@@ -179,7 +181,7 @@ async def request_page(request: web.Request) -> web.Response:
         scheme_id = item["id"] if isinstance(item, dict) else item
         rec = knowledge().describe(scheme_id, row.profil or {})
         shown.append({"id": scheme_id, "nom": rec.nom if rec else scheme_id, "rec": rec})
-    transcript = await fetch_transcript(row.conversation_id)
+    transcript = await fetch_transcript(row.conversation_id, request.app[ENVIRON])
     return _render(request, "demande.html", staff=request["staff"], row=row, events=events, doubles=doubles,
                    shown=shown, transcript=transcript, waiting=inbox.waiting(row), reasons=inbox.CLOSING_REASONS,
                    error=inbox.ERRORS.get(request.query.get("erreur", "")), label=label)
@@ -338,6 +340,7 @@ def setup(app: web.Application, env: dict) -> None:
 
     app[KNOWLEDGE] = knowledge
     app[HOME_COMMUNES] = []
+    app[ENVIRON] = {**os.environ, **env}
     app.router.add_get(f"{PREFIX}", to_inbox)
     app.router.add_get(f"{PREFIX}/", inbox_page)
     app.router.add_get(f"{PREFIX}/connexion", login_form)

@@ -330,7 +330,7 @@ def orient(raw_profile: Mapping[str, Any] | Profile | None, catalogue: Catalogue
 # their territory its regional counterpart is in the answer, and a national network gives way to its member.
 NAMED_REASONS = {Code.PUBLIC_RESERVE, Code.COLLECTIVITES_SEULEMENT, Code.EMPLOYEUR, Code.STRUCTURE_EXISTANTE,
                  Code.STATUT, Code.PAS_COLLECTIVITES, Code.INNOVATION, Code.FORME, Code.STADE, Code.ECHELLE,
-                 Code.HISTORIQUE}
+                 Code.HISTORIQUE, Code.ACTIVITE_INDIVIDUELLE}
 
 
 def _named_first(chosen: list[tuple], catalogue: Catalogue, profile: Profile, place: Place,

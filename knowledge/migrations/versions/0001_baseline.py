@@ -1,8 +1,9 @@
 """Baseline: the tables of the release of 2 December 2026 (knowledge base, requests, staff console).
 
 A database made by that release (with ``create_all``, no ``alembic_version``) already has them:
-``checkfirst`` leaves them and their rows as they are. These table definitions must not change
-any more: a change is a new migration.
+``checkfirst`` leaves them and their rows as they are. The tables are taken from the ORM models,
+which are still those of that release; before any of these models changes, copy its table here
+as it is today (``op.create_table``) and put the change in a new migration.
 
 Revision ID: 0001
 """
