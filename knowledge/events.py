@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 KINDS = ("conversation", "orientation", "avis")
 MASK = "[masqué]"
 _EMAIL = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.\w{2,}")
+# any run of at least 9 digits with the separators people type (« +33 (0)6 12 34 56 78 », « 06/12/34/56/78 »)
 _PHONE = re.compile(r"(?<![\w])\+?\d(?:[ .\-/()]{0,3}\d){8,}")
 COMMENT_LIMIT = 500
 
@@ -47,6 +48,7 @@ class ServiceEvent(Base):
 
 
 def mask_text(text: str) -> str:
+    """E-mails and phone numbers masked (the comments here, the transcripts in the console)."""
     return _PHONE.sub(MASK, _EMAIL.sub(MASK, text or ""))
 
 
@@ -73,7 +75,7 @@ def record(session_factory, kind: str, *, partenaire: Optional[str] = None, prof
     if kind not in KINDS:
         raise ValueError(kind)
     comment = mask_text(commentaire.strip())[:COMMENT_LIMIT] if commentaire and commentaire.strip() else None
-    row = ServiceEvent(type=kind, partenaire=(partenaire or None) and str(partenaire)[:64], profil=profil or {},
+    row = ServiceEvent(type=kind, partenaire=str(partenaire)[:64] if partenaire else None, profil=profil or {},
                        complet=complet, dispositifs=list(dispositifs), utile=utile, commentaire=comment)
     try:
         with session_factory() as session, session.begin():

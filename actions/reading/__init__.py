@@ -272,8 +272,8 @@ def _stade(msg: _Message, out: dict) -> None:
 
 def _nothing_made(msg: _Message, m: Match) -> bool:
     """« on n'a rien créé », « rien de monté »: nothing has been created."""
-    return fold(msg.text[max(0, m.start - 12):m.start]).split()[-2:][-1:] == ["rien"] or \
-        fold(msg.text[max(0, m.start - 12):m.start]).split()[-2:] == ["rien", "de"]
+    before = fold(msg.text[max(0, m.start - 12):m.start]).split()
+    return before[-1:] == ["rien"] or before[-2:] == ["rien", "de"]
 
 
 def _in_a_question(msg: _Message, m: Match) -> bool:

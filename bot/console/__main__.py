@@ -106,8 +106,9 @@ def _erase(args) -> int:
         return 2
     try:
         with _session(args.database_url) as session, session.begin():
-            numbers = [r.id for r in privacy.matching_requests(session, args.email, args.phone)]
-            conversations = privacy.erase(session, args.email, args.phone)
+            found = privacy.matching_requests(session, args.email, args.phone)
+            numbers = [r.id for r in found]
+            conversations = privacy.delete_requests(session, found)
         privacy.erase_exports(args.email, args.phone)
     except SQLAlchemyError as exc:
         print(f"erase : base de données inaccessible ({type(exc).__name__})", file=sys.stderr)

@@ -48,7 +48,7 @@ async def erase(request: web.Request) -> web.Response:
     with request.app[SESSIONS]() as session, session.begin():
         found = privacy.matching_requests(session, email, phone)
         numbers = [r.id for r in found]
-        conversations = privacy.erase(session, email, phone)
+        conversations = privacy.delete_requests(session, found)
         privacy.erase_exports(email, phone, request.app[EXPORTS])
         accounts.journal(session, staff.email, "effacement", f"{len(numbers)} demandes", _address(request))
     cleared = [c for c in conversations if await clear_conversation(c, request.app[ENV])]

@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.console.models import RequestEvent, utcnow
-from knowledge.db import Commune, Departement, Epci, HandoffRequest, Scheme
+from bot.console import inbox
+from knowledge.db import Departement, Epci, HandoffRequest, Scheme
 from knowledge.events import ServiceEvent
 from knowledge.wording import label
 
@@ -98,10 +99,7 @@ def compute(session: Session, weeks: int = DEFAULT_WEEKS, now: Optional[_dt.date
               ("Rappel demandé", len(requests)),
               ("Clôturé avec une orientation", sum(1 for r in requests if closing.get(r.id) == "oriente"))]
 
-    communes = [str((r.profil or {}).get("commune")) for r in requests if (r.profil or {}).get("commune")]
-    epci_of = dict(session.execute(select(Commune.code, Commune.epci).where(Commune.code.in_(communes),
-                                                                           Commune.parent.is_(None))).all()) \
-        if communes else {}
+    epci_of = inbox.epci_of(session, (str((r.profil or {}).get("commune") or "") for r in requests))
     epci_counter = Counter(epci_of.get(str((r.profil or {}).get("commune"))) or "Inconnue" for r in requests)
     epci_names = dict(session.execute(select(Epci.code, Epci.nom).where(Epci.code.in_(list(epci_counter)))).all())
     dep_counter = Counter((r.profil or {}).get("departement") or "Inconnu" for r in requests)

@@ -8,23 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
 from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import quote
 
 import aiohttp
 
+from knowledge.events import MASK, mask_text  # noqa: F401 - one masking of e-mails and phones for the service
+
 ROOT = Path(__file__).resolve().parents[2]
-MASK = "[masqué]"
 PERSONAL_SLOTS = {"contact_nom", "contact_coordonnees", "contact_message"}
-EMAIL = re.compile(r"[^\s@<>()]+@[^\s@<>()]+\.\w{2,}")
-# any run of at least 9 digits with the separators people type (« +33 (0)6 12 34 56 78 », « 06/12/34/56/78 »)
-PHONE = re.compile(r"(?<![\w])\+?\d(?:[ .\-/()]{0,3}\d){8,}")
-
-
-def mask_text(text: str) -> str:
-    return PHONE.sub(MASK, EMAIL.sub(MASK, text or ""))
 
 
 def masked_turns(events: list[dict[str, Any]]) -> list[dict[str, str]]:
