@@ -409,3 +409,74 @@ def test_orientation_by_phone_gives_the_engine_answer_and_saves_a_request_only_w
                                                                          "06 11 22 33 44", "telephone")
         assert row.profil["departement"] == "35" and row.profil["stade"] == "reprise"
         assert row.recommandations and "oralement" in row.consentement_texte
+
+
+def expire_sessions(factory) -> None:
+    with factory() as session, session.begin():
+        for live in session.scalars(select(StaffSession)):
+            live.expire_le = accounts.utcnow() - _dt.timedelta(seconds=1)
+
+
+def test_an_expired_session_mid_form_loses_nothing_typed(web):
+    server, url, factory = web
+    assert add_user_cli(url, "agent@exemple.fr", PASSWORD).returncode == 0
+    assert add_user_cli(url, "autre@exemple.fr", PASSWORD).returncode == 0
+    rid = add_request(factory, conversation_id="c-9", nom="Sam", telephone="06 12 34 56 78")
+    browser, _response = sign_in(server.url, "agent@exemple.fr", PASSWORD)
+    token = csrf_of(browser.get(f"{server.url}/accueil/demandes/{rid}").text)
+    expire_sessions(factory)
+    comment = "Rappeler <b>jeudi</b> après 14 h"
+    sent = browser.post(f"{server.url}/accueil/demandes/{rid}", allow_redirects=False,
+                        data={"action": "commenter", "texte": comment, "csrf_token": token})
+    assert sent.status_code == 200 and "session a expiré" in sent.text and 'name="password"' in sent.text
+    assert "jeudi" not in sent.text  # the sign-in page carries an id, never what was typed
+    draft = re.search(r'name="brouillon" value="([^"]+)"', sent.text).group(1)
+    with factory() as session:
+        assert not session.scalars(select(RequestEvent)).all()  # nothing was done without a session
+    # A wrong password keeps the draft; the right one goes back to the form, filled in.
+    login = {"email": "agent@exemple.fr", "csrf_token": csrf_of(sent.text), "brouillon": draft}
+    wrong = browser.post(f"{server.url}/accueil/connexion", data={**login, "password": "pas-le-bon-mot"},
+                         allow_redirects=False)
+    assert f'value="{draft}"' in wrong.text
+    back = browser.post(f"{server.url}/accueil/connexion", data={**login, "password": PASSWORD}, allow_redirects=False)
+    assert back.status_code == 303 and back.headers["Location"] == f"/accueil/demandes/{rid}?brouillon={draft}"
+    stranger, _response = sign_in(server.url, "autre@exemple.fr", PASSWORD)
+    assert "jeudi" not in stranger.get(server.url + back.headers["Location"]).text  # bound to the agent's new session
+    page = browser.get(server.url + back.headers["Location"])
+    assert "voici ce que vous aviez saisi" in page.text
+    assert "Rappeler &lt;b&gt;jeudi&lt;/b&gt; après 14 h</textarea>" in page.text  # shown as text
+    assert "jeudi" not in browser.get(server.url + back.headers["Location"]).text  # given back once
+    # The phone form comes back whole, with its several needs, and is not saved on its own.
+    token = csrf_of(page.text)
+    expire_sessions(factory)
+    phone = [("statut", "association"), ("stade", "creation"), ("lieu", "Muret"), ("besoins", "financement"),
+             ("besoins", "hebergement"), ("nom", "Alex Martin"), ("coordonnees", "06 11 22 33 44"),
+             ("consentement", "oui"), ("csrf_token", token)]
+    sent = browser.post(f"{server.url}/accueil/orienter", data=phone, allow_redirects=False)
+    draft = re.search(r'name="brouillon" value="([^"]+)"', sent.text).group(1)
+    back = browser.post(f"{server.url}/accueil/connexion", allow_redirects=False,
+                        data={**login, "csrf_token": csrf_of(sent.text), "brouillon": draft, "password": PASSWORD})
+    assert back.headers["Location"] == f"/accueil/orienter?brouillon={draft}"
+    form = browser.get(server.url + back.headers["Location"]).text
+    assert 'value="Alex Martin"' in form and 'value="06 11 22 33 44"' in form and 'value="Muret"' in form
+    assert re.search(r'value="financement"[^>]*checked', form) and re.search(r'value="hebergement"[^>]*checked', form)
+    with factory() as session:
+        assert session.scalars(select(HandoffRequest)).all().__len__() == 1  # only the first request
+
+
+def test_a_draft_is_kept_for_a_while_only_and_bounded():
+    from bot.console.drafts import MAX_DRAFTS, Drafts
+
+    gone = Drafts(ttl=0)
+    draft = gone.keep("/accueil/orienter", [("nom", "Alex")])
+    assert gone.bind(draft, "jeton") is None  # expired at once
+    kept = Drafts()
+    first = kept.keep("/accueil/orienter", [("nom", "Alex"), ("csrf_token", "vieux")])
+    for _ in range(MAX_DRAFTS):
+        kept.keep("/accueil/orienter", [])
+    assert kept.bind(first, "jeton") is None  # the oldest went first
+    last = kept.keep("/accueil/orienter", [("nom", "Alex"), ("csrf_token", "vieux")])
+    assert kept.bind(last, "jeton") == "/accueil/orienter" and kept.bind(last, "autre") is None
+    assert kept.take(last, "jeton", "/accueil/effacer") is None  # only on the page of its form
+    fields = kept.take(last, "jeton", "/accueil/orienter")
+    assert dict(fields) == {"nom": "Alex"}  # the old session's token is not kept

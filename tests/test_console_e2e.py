@@ -68,6 +68,7 @@ def test_an_agent_finds_reads_claims_and_closes_a_request(stack, chat, browser, 
         row = page.locator("table.demandes tbody tr", has_text=f"n° {number}")
         assert row.count() == 1 and "Association" in row.inner_text()
         page.screenshot(path=str(ARTIFACTS / "console-demandes.png"), full_page=True)
+        tablet(page, "console-demandes-tablette.png")
         page.get_by_role("link", name=f"n° {number}", exact=True).click()
         transcript = page.locator("ol.transcription")
         text = transcript.inner_text()
@@ -76,6 +77,10 @@ def test_an_agent_finds_reads_claims_and_closes_a_request(stack, chat, browser, 
         assert "camille.durand@exemple.org" in page.locator("section", has_text="Qui rappeler").inner_text()
         page.get_by_role("button", name="Prendre en charge").click()
         assert "Pris en charge par agent.e2e@exemple.fr" in page.inner_text("main")
+        page.get_by_label("Commentaire interne").fill("Messagerie : rappeler jeudi matin")
+        page.get_by_role("button", name="Ajouter le commentaire").click()
+        assert "commentaire : « Messagerie : rappeler jeudi matin »" in page.inner_text("ol.historique")
+        tablet(page, "console-demande-tablette.png")
         page.get_by_label("Motif").select_option("oriente")
         page.get_by_label("Précision").fill("France Active Occitanie")
         page.get_by_role("button", name="Clôturer", exact=True).click()
@@ -99,7 +104,38 @@ def test_an_agent_finds_reads_claims_and_closes_a_request(stack, chat, browser, 
         assert "des avis sont positifs" in page.inner_text("main")
         assert "il me manquait un contact" in page.inner_text("main") and "54 32" not in page.inner_text("main")
         page.screenshot(path=str(ARTIFACTS / "console-statistiques.png"), full_page=True)
-        page.set_viewport_size({"width": 820, "height": 1180})
-        page.screenshot(path=str(ARTIFACTS / "console-statistiques-tablette.png"), full_page=True)
+        tablet(page, "console-statistiques-tablette.png")
+        orient_by_phone(page, base)
     finally:
         context.close()
+
+
+def tablet(page, name: str) -> None:
+    """A screenshot of the page in a tablet-sized window, then back to the desktop size."""
+    page.set_viewport_size({"width": 820, "height": 1180})
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 820, f"{name}: wider than the tablet"
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def orient_by_phone(page, base: str) -> None:
+    """An agent orients a caller from Muret by phone with the form, then saves it as a request."""
+    page.get_by_role("link", name="Orienter par téléphone").click()
+    page.get_by_label("Statut").select_option("association")
+    page.get_by_label("Salariés").select_option("oui")
+    page.get_by_label("Stade").select_option("consolidation")
+    page.get_by_label("Commune, code postal ou département").fill("Muret")
+    page.get_by_label("Accompagnement").check()
+    page.get_by_role("button", name="Voir les dispositifs").click()
+    results = page.locator("section", has_text="Dispositifs pour ce profil")
+    assert "Muret" in results.inner_text() and "DLA" in results.locator("ol.dispositifs").inner_text()
+    assert page.locator("details.exclus li").count() > 0
+    page.screenshot(path=str(ARTIFACTS / "console-telephone.png"), full_page=True)
+    tablet(page, "console-telephone-tablette.png")
+    page.get_by_label("Nom de la personne").fill("Dominique Appelant")
+    page.get_by_label("E-mail ou téléphone").fill("06 10 20 30 40")
+    page.get_by_label("La personne accepte").check()
+    page.get_by_role("button", name="Enregistrer la demande").click()
+    page.wait_for_url(f"{base}/accueil/demandes/*")
+    assert "Pris en charge par agent.e2e@exemple.fr" in page.inner_text("main")
+    assert "06 10 20 30 40" in page.locator("section", has_text="Qui rappeler").inner_text()

@@ -10,7 +10,8 @@ import datetime as _dt
 from aiohttp import web
 
 from bot.console import accounts
-from bot.console.views import KNOWLEDGE, PREFIX, SESSIONS, _address, _check_csrf, _form, _render, signed_in
+from bot.console.views import (KNOWLEDGE, PREFIX, RESUMED, SESSIONS, _address, _check_csrf, _form, _render,
+                               resumed_draft, signed_in)
 from knowledge import checks
 
 
@@ -46,7 +47,8 @@ async def scheme_contacts(request: web.Request) -> web.Response:
     scheme = _scheme(request)
     if scheme is None:
         return _render(request, "erreur.html", status=404, staff=request["staff"], message="Ce dispositif n'existe pas.")
-    return _scheme_page(request, scheme)
+    draft = resumed_draft(request)
+    return _scheme_page(request, scheme, error=RESUMED if draft else None, values=dict(draft) if draft else None)
 
 
 @signed_in(admin=True)

@@ -11,7 +11,8 @@ from aiohttp import web
 
 from bot.console import accounts, inbox, privacy
 from bot.console.transcript import clear_conversation
-from bot.console.views import NO_STORE, PREFIX, SESSIONS, _address, _check_csrf, _form, _render, signed_in
+from bot.console.views import (NO_STORE, PREFIX, RESUMED, SESSIONS, _address, _check_csrf, _form, _render,
+                               resumed_draft, signed_in)
 
 
 @signed_in()
@@ -33,7 +34,9 @@ async def export_csv(request: web.Request) -> web.Response:
 
 @signed_in(admin=True)
 async def erase_page(request: web.Request) -> web.Response:
-    return _render(request, "effacer.html", staff=request["staff"], done=None, email="", telephone="")
+    draft = resumed_draft(request) or {}
+    return _render(request, "effacer.html", staff=request["staff"], done=None, email=draft.get("email", ""),
+                   telephone=draft.get("telephone", ""), error=RESUMED if draft else None)
 
 
 @signed_in(admin=True)

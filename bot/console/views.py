@@ -21,6 +21,7 @@ from sqlalchemy.orm import sessionmaker
 
 from actions.handoff import parse_contact
 from bot.console import accounts, charts, inbox, phone, reminders, stats
+from bot.console.drafts import Drafts
 from bot.console.models import AccessEntry, create_console_schema
 from bot.console.transcript import fetch_transcript
 from knowledge.db import HandoffRequest, database_url, make_engine, make_session_factory
@@ -35,6 +36,10 @@ TEMPLATES = web.AppKey("console_templates", jinja2.Environment)
 KNOWLEDGE = web.AppKey("console_knowledge", object)
 HOME_COMMUNES = web.AppKey("console_home_communes", list)
 ENVIRON = web.AppKey("console_environ", dict)  # the settings the server was made with (Rasa's port...)
+DRAFTS = web.AppKey("console_drafts", Drafts)
+DRAFT_PARAM = "brouillon"
+EXPIRED = "Votre session a expiré. Reconnectez-vous : ce que vous aviez saisi est gardé et vous sera rendu."
+RESUMED = "Votre session avait expiré : voici ce que vous aviez saisi. Vérifiez-le, puis envoyez-le à nouveau."
 ACTIONS = {"prendre": "claim", "liberer": "release", "commenter": "comment", "cloturer": "close",
            "rouvrir": "reopen"}
 NO_STORE = {"Cache-Control": "no-store"}
@@ -66,6 +71,11 @@ def signed_in(api: bool = False, admin: bool = False) -> Callable:
             if staff is None:
                 if api:
                     return web.json_response({"erreur": "Connexion requise."}, status=401, headers=NO_STORE)
+                if request.method == "POST" and request.path != f"{PREFIX}/deconnexion":
+                    data = await request.post()  # the agent's typing survives the expired session
+                    pairs = [(k, v) for k, v in data.items() if isinstance(v, str)]
+                    draft = request.app[DRAFTS].keep(request.path, pairs)
+                    return await login_form(request, EXPIRED, draft=draft)
                 raise web.HTTPSeeOther(f"{PREFIX}/connexion")
             if admin and staff.role != "admin":
                 return _render(request, "erreur.html", status=403, staff=staff,
@@ -81,6 +91,11 @@ async def _form(request: web.Request) -> dict[str, str]:
     return {k: str(v) for k, v in data.items() if isinstance(v, str)}
 
 
+def resumed_draft(request: web.Request):
+    """The form fields an agent typed before their session expired, once, on the page of that form."""
+    return request.app[DRAFTS].take(request.query.get(DRAFT_PARAM), request.cookies.get(SESSION_COOKIE), request.path)
+
+
 def _check_csrf(request: web.Request, form: dict[str, str]) -> None:
     if not accounts.same_token(request["staff"].csrf_token, form.get("csrf_token")):
         raise web.HTTPForbidden(text="Jeton de sécurité invalide : rechargez la page.")
@@ -88,9 +103,11 @@ def _check_csrf(request: web.Request, form: dict[str, str]) -> None:
 
 # Sign-in ---------------------------------------------------------------------------------------
 
-async def login_form(request: web.Request, error: Optional[str] = None, status: int = 200) -> web.Response:
+async def login_form(request: web.Request, error: Optional[str] = None, status: int = 200,
+                     draft: Optional[str] = None) -> web.Response:
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or secrets.token_urlsafe(32)
-    response = _render(request, "connexion.html", status=status, csrf_token=token, error=error, staff=None)
+    response = _render(request, "connexion.html", status=status, csrf_token=token, error=error, staff=None,
+                       draft=draft)
     response.set_cookie(LOGIN_CSRF_COOKIE, token, path=f"{PREFIX}/", httponly=True, samesite="Strict",
                         secure=_secure(request), max_age=3600)
     return response
@@ -98,8 +115,9 @@ async def login_form(request: web.Request, error: Optional[str] = None, status: 
 
 async def login(request: web.Request) -> web.Response:
     form = await _form(request)
+    draft = form.get(DRAFT_PARAM) or None
     if not accounts.same_token(request.cookies.get(LOGIN_CSRF_COOKIE), form.get("csrf_token")):
-        return await login_form(request, "La page a expiré : saisissez à nouveau vos identifiants.", 403)
+        return await login_form(request, "La page a expiré : saisissez à nouveau vos identifiants.", 403, draft)
     email, password, address = accounts.normalise_email(form.get("email", "")), form.get("password", ""), _address(request)
     factory = request.app[SESSIONS]
 
@@ -120,10 +138,11 @@ async def login(request: web.Request) -> web.Response:
 
     token = await asyncio.to_thread(attempt)
     if token == "blocked":
-        return await login_form(request, "Trop de tentatives : réessayez dans 15 minutes.", 429)
+        return await login_form(request, "Trop de tentatives : réessayez dans 15 minutes.", 429, draft)
     if token is None:
-        return await login_form(request, "Adresse e-mail ou mot de passe incorrect.", 200)
-    response = web.HTTPSeeOther(f"{PREFIX}/")
+        return await login_form(request, "Adresse e-mail ou mot de passe incorrect.", 200, draft)
+    path = request.app[DRAFTS].bind(draft, token)
+    response = web.HTTPSeeOther(f"{path}?{urlencode({DRAFT_PARAM: draft})}" if path else f"{PREFIX}/")
     response.set_cookie(SESSION_COOKIE, token, path=f"{PREFIX}/", httponly=True, samesite="Strict",
                         secure=_secure(request))
     response.del_cookie(LOGIN_CSRF_COOKIE, path=f"{PREFIX}/")
@@ -166,6 +185,7 @@ async def inbox_page(request: web.Request) -> web.Response:
 @signed_in()
 async def request_page(request: web.Request) -> web.Response:
     row_id = _row_id(request)
+    draft = resumed_draft(request)
     with request.app[SESSIONS]() as session, session.begin():
         row = session.get(HandoffRequest, row_id)
         if row is None:
@@ -184,7 +204,8 @@ async def request_page(request: web.Request) -> web.Response:
     transcript = await fetch_transcript(row.conversation_id, request.app[ENVIRON])
     return _render(request, "demande.html", staff=request["staff"], row=row, events=events, doubles=doubles,
                    shown=shown, transcript=transcript, waiting=inbox.waiting(row), reasons=inbox.CLOSING_REASONS,
-                   error=inbox.ERRORS.get(request.query.get("erreur", "")), label=label)
+                   error=inbox.ERRORS.get(request.query.get("erreur", "")), label=label,
+                   draft=draft or {}, resumed=RESUMED if draft else None)
 
 
 def _row_id(request: web.Request) -> int:
@@ -242,11 +263,14 @@ async def api_requests(request: web.Request) -> web.Response:
 
 @signed_in()
 async def phone_page(request: web.Request, form=None, error: Optional[str] = None, status: int = 200) -> web.Response:
+    draft = resumed_draft(request) if form is None else None
+    if draft is not None:
+        form, error = draft, RESUMED
     form = request.query if form is None else form
     knowledge = request.app[KNOWLEDGE]()
     read = phone.read_form(form, knowledge.territories)
     orientation = excluded = None
-    if form.get("orienter") or form.get("enregistrer"):
+    if form.get("orienter") or form.get("enregistrer") or draft is not None:
         orientation = knowledge.orient(read.profil, limit=8)
         excluded = phone.excluded(orientation, knowledge.catalogue)
         with request.app[SESSIONS]() as session, session.begin():
@@ -341,6 +365,7 @@ def setup(app: web.Application, env: dict) -> None:
     app[KNOWLEDGE] = knowledge
     app[HOME_COMMUNES] = []
     app[ENVIRON] = {**os.environ, **env}
+    app[DRAFTS] = Drafts()
     app.router.add_get(f"{PREFIX}", to_inbox)
     app.router.add_get(f"{PREFIX}/", inbox_page)
     app.router.add_get(f"{PREFIX}/connexion", login_form)
