@@ -139,6 +139,18 @@ def test_a_scale_up_label_never_for_an_idea_even_when_widening(catalogue, territ
         assert "la-france-s-engage" not in answer.ids and "novess" not in answer.ids
 
 
+def test_a_service_before_creation_is_never_widened_to_a_running_structure(catalogue, territories):
+    before = {s["id"] for s in catalogue if set(s["cible"].get("stades") or []) and
+              set(s["cible"]["stades"]) <= {"idee", "creation"}}
+    assert "incubateurs-innovation-sociale" in before
+    for profile in ({"statut": "association", "employeur": True, "stade": "developpement", "commune": "59350",
+                     "besoins": ["accompagnement"]},
+                    {"statut": "entreprise", "employeur": True, "stade": "reprise", "commune": "31555",
+                     "besoins": ["accompagnement"]}):
+        answer = orient(profile, catalogue, territories, limit=12)
+        assert not before & set(answer.ids), profile
+
+
 def test_widening_is_flagged_and_keeps_strict_fits_first(catalogue, territories):
     answer = orient({"statut": "autre", "stade": "reprise", "commune": "2A004", "besoins": ["marches"]},
                     catalogue, territories)

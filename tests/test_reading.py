@@ -670,3 +670,28 @@ def test_residents_of_a_neighbourhood_are_the_regies_public_not_a_village_collec
 def test_a_wish_of_some_years_is_no_age_of_the_structure(nlp, territories):
     reading = read(nlp, territories, "depuis 3 ans j'ai envie de créer une association")
     assert reading.slots.get("stade") != "developpement"
+
+
+# Families seen on held-out set E (2 December, second session): variants, not its sentences.
+NEEDS_IN_PASSING = [
+    # selling the business itself is the takeover, not a search for customers
+    ("la gérante veut vendre la boulangerie à ses deux employés, on cherche un financement", ["financement"]),
+    ("on voudrait vendre nos confitures aux épiceries du coin", ["marches"]),
+    # not knowing where to start adds guidance to the needs named; alone it names none
+    ("on ne sait pas par où débuter : le statut, les aides financières", ["juridique", "financement", "accompagnement"]),
+    ("je suis perdue, je ne sais pas par quoi commencer", None),
+]
+
+
+@pytest.mark.parametrize("text,expected", NEEDS_IN_PASSING)
+def test_needs_in_passing(nlp, territories, text, expected):
+    assert read(nlp, territories, text).slots.get("besoins") == expected
+
+
+def test_needs_said_while_answering_another_question_add_to_those_given(nlp, territories):
+    known = {"statut": "sans_structure", "besoins": ["financement"]}
+    reading = read(nlp, territories, "je ne sais pas trop, il faudra sûrement un agrément", requested="stade",
+                   known=known)
+    assert reading.slots.get("besoins") == ["financement", "juridique"]
+    reading = read(nlp, territories, "surtout un agrément", requested="besoins", known=known)
+    assert reading.slots.get("besoins") == ["juridique"]  # the answer to the needs question itself replaces

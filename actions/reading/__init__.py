@@ -56,6 +56,14 @@ JOINS = re.compile(r"\b(capital|societaire|parts?|actionnaire|associee?s?) (d|de
 # les acheteurs publics » asks for markets even as the object of « développer ».
 TRADE_NEEDS = ("marches", "reseau")
 ADD_WORDS = ("aussi", "egalement", "en plus", "et aussi", "de plus", "ainsi que")
+# « je ne sais pas par où commencer : statut, financement » asks to be guided too; alone, it says no need
+# (the needs question is then asked).
+LOST = re.compile(r"\bpar (quoi|o[uù]) (commencer|d[ée]buter|d[ée]marrer)\b|\bcomment (s'|m'|nous |s’|m’)y prendre\b",
+                  re.IGNORECASE)
+# « vendre l'imprimerie », « céder sa boîte »: selling the business itself is a takeover, not a search for customers.
+SOLD_BUSINESS = re.compile(r"^(l |la |le |sa |son |notre |leur |mon |ma |cette |ce |une |un )?(entreprise|boite|societe|"
+                           r"affaire|commerce|imprimerie|garage|atelier|restaurant|bar|magasin|librairie|usine|"
+                           r"exploitation|ferme|menuiserie|fonds de commerce|cabinet|boulangerie|epicerie|sarl|sas|scop)\b")
 # In a question about something else the words are its topic (« c'est quoi une couveuse ? » asks for no
 # accompaniment, « il fait beau à Toulouse ? » gives no place): needs only in statements and answers,
 # places only in statements, answers and questions that describe the project.
@@ -310,6 +318,17 @@ def _stage_from_years(folded: str, today: Optional[_dt.date] = None) -> set[str]
     return out
 
 
+def _listed_after_lost(text: str) -> Optional[tuple[int, int]]:
+    """Where the list after « je ne sais pas par où commencer : » runs (to the end of its sentence)."""
+    for lost in LOST.finditer(text):
+        rest = text[lost.end():]
+        if rest.lstrip().startswith(":"):
+            start = lost.end() + rest.index(":") + 1
+            end = re.search(r"[.!?]|$", text[start:]).start() + start
+            return start, end
+    return None
+
+
 def _besoins(msg: _Message, known: dict, out: dict) -> None:
     s = msg.syntax
     if msg.answering("besoins"):
@@ -317,13 +336,17 @@ def _besoins(msg: _Message, known: dict, out: dict) -> None:
     else:
         words = [m for m in msg.of("besoins", "mots")
                  if not (s.negated(m.start, m.end) or (s.project_subject(m.start, m.end) and m.value not in TRADE_NEEDS)
-                         or s.other_subject(m.start, m.end) or s.own_activity(m.start, m.end)
+                         or s.other_subject(m.start, m.end)
+                         # « on veut vendre nos produits »: the wish to sell asks for outlets
+                         or (s.own_activity(m.start, m.end) and not (m.value in TRADE_NEEDS and s.asked_for(m.start, m.end)))
                          or _purpose_of_a_creation(msg, m))]
         statuts = msg.of("statut", "mots")
         words += [m for m in msg.of("besoins", "faibles")  # not the field of a structure (« Scop d'ingénierie »)
                   if s.asked_for(m.start, m.end) and not s.negated(m.start, m.end)
                   and not s.other_subject(m.start, m.end)  # « notre patron veut vendre »: his wish, not a need
                   and not any(fold(msg.text[k.end:m.start]) in ("d", "de", "du") for k in statuts if k.end <= m.start)]
+        listed = _listed_after_lost(msg.text)  # « par où commencer : le statut, les aides » lists what is needed
+        words += [m for m in msg.of("besoins", "faibles") if listed and listed[0] <= m.start < listed[1] and m not in words]
         # A need is what the person asks for: when they ask for something, the words of the story that
         # leads to it (« depuis la baisse de nos financements », « on a du mal à maintenir les emplois »)
         # are context, not more needs.
@@ -332,6 +355,7 @@ def _besoins(msg: _Message, known: dict, out: dict) -> None:
         words = [m for m in words if m in asked or not _in_the_story(msg, m)]
         # Something done (« on se développe, on a embauché 2 personnes cette année ») is no need.
         words = [m for m in words if m in asked or _in_a_question(msg, m) or not _done(msg, m)]
+    words = [m for m in words if not (m.value == "marches" and SOLD_BUSINESS.match(fold(msg.text[m.end:m.end + 40])))]
     if msg.intent == "ask_human":
         # « un conseiller au téléphone » asks for a person (the call-back), not for an accompaniment.
         words = [m for m in words if m.value != "accompagnement"]
@@ -340,7 +364,12 @@ def _besoins(msg: _Message, known: dict, out: dict) -> None:
     needs = list(dict.fromkeys(m.value for m in sorted(precise or words, key=lambda m: m.start)))
     if not needs:
         return
-    if known.get("besoins") and any(f" {w} " in f" {msg.folded} " for w in ADD_WORDS):
+    if LOST.search(msg.text) and not msg.answering("besoins"):
+        needs = list(dict.fromkeys(needs + ["accompagnement"]))
+    if known.get("besoins") and (any(f" {w} " in f" {msg.folded} " for w in ADD_WORDS)
+                                 or (msg.requested not in (None, "besoins"))):
+        # Needs said in passing while answering another question (« ça dépend de quand on a l'agrément ? »)
+        # add to those already given; only an answer to the needs question replaces them.
         needs = list(dict.fromkeys(list(known["besoins"]) + needs))
     out["besoins"] = needs
 

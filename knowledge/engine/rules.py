@@ -158,7 +158,9 @@ def exclusion(scheme: Mapping, profile: Profile, place: Place, territories: Terr
         # A scale-up label is never for an idea or a first year, even when the search widens (E2).
         if set(stades) <= {"changement_echelle"} and profile.stade in ("idee", "creation"):
             return Exclusion(Code.ECHELLE, refs_of(cible))
-        if not relax_stage or non_service or testing:
+        # A service before creation (incubation, emergence) is never for a running structure or a takeover.
+        before_creation = set(stades) <= {"idee", "creation"} and profile.stade not in ("idee", "creation")
+        if not relax_stage or non_service or testing or before_creation:
             return Exclusion(Code.STADE, refs_of(cible), {"stades": list(stades)})
     besoins = cible.get("besoins") or []
     matched = [b for b in profile.besoins if b in besoins]
