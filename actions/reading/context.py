@@ -49,6 +49,7 @@ NEED_TRIGGERS = {"chercher", "rechercher", "besoin", "falloir", "trouver", "manq
                  "aider", "aide", "intéresser", "nécessiter", "accéder", "bénéficier", "louer",
                  "recherche", "cherche", "demande", "question", "besoins", "recevoir", "décrocher", "lever",
                  "prospecter", "conseiller", "avoir besoin"}
+VERB_TRIGGERS = {"conseiller", "chercher", "trouver", "demander", "aider"}  # need words only as verbs here
 JOIN_VERBS = {"rejoindre", "integrer", "adherer", "entrer"}
 REFLEXIVE = {"se", "s'", "s", "me", "m'", "m", "nous", "vous", "te", "t'"}
 POSSESSIVES = {"nos", "notre", "mes", "mon", "ma", "leurs", "leur", "ses", "son", "sa"}
@@ -579,12 +580,22 @@ class Syntax:
                 return False
             if self._lemma(parent) in CREATE_VERBS or self._lemma(parent) in CREATE_NOUNS:
                 return False
-            if self._lemma(parent) in NEED_TRIGGERS:
-                return True
+            if self._lemma(parent) in NEED_TRIGGERS and not (
+                    self._lemma(parent) in VERB_TRIGGERS and self.tokens[parent].get("p") in ("NOUN", "PROPN")):
+                return True  # not the job of « conseillère clientèle »
             if self.tokens[parent].get("p") in ("VERB", "AUX"):
                 return False  # « on voudrait tester une activité de cuisine »: the cuisine is not asked for
             node = parent
         return False
+
+    def complement_of_noun(self, start: int, end: int) -> bool:
+        """The words qualify another noun (« le matériel de cuisine », « un financement pour notre local »),
+        which is what is asked for; not under a need word itself (« besoin d'un local »)."""
+        h = self.head(start, end)
+        if h is None or not self._dep(h).startswith("nmod"):
+            return False
+        parent = self.tokens[h]["h"]
+        return self.tokens[parent].get("p") == "NOUN" and self._lemma(parent) not in NEED_TRIGGERS
 
     def project_subject(self, start: int, end: int) -> bool:
         """What the project is (the object of « monter », « créer », « ouvrir »), not a need."""
