@@ -182,9 +182,10 @@ def test_conversations_are_valid(path, catalogue, territories):
                         {"inform"}, territories) == [], conv["id"]
 
 
-# Sets D and E: whole conversations only, written blind on 2 December (needs in the person's order).
+# Sets D, E and F: whole conversations only, written blind on 2 December (needs in the person's order).
 WHOLE_CONVERSATION_SETS = [ROOT / "tests" / "heldout_d" / "conversations.yml",
-                           ROOT / "tests" / "heldout_e" / "conversations.yml"]
+                           ROOT / "tests" / "heldout_e" / "conversations.yml",
+                           ROOT / "tests" / "heldout_f" / "conversations.yml"]
 
 
 @pytest.mark.parametrize("path", WHOLE_CONVERSATION_SETS, ids=[p.parent.name for p in WHOLE_CONVERSATION_SETS])
