@@ -606,7 +606,7 @@ def test_the_purpose_of_a_creation_and_trade_needs(nlp, territories, text, needs
 
 @pytest.mark.parametrize("text,forme", [
     ("le patron part et avec deux collègues on voudrait reprendre l'atelier sous forme de SCOP", "cooperative"),
-    ("on ne veut pas reprendre la boîte en SCOP, on préfère une SAS", None),
+    ("on ne veut pas reprendre la boîte en SCOP, on préfère une SAS", "entreprise"),  # the form preferred
 ])
 def test_a_takeover_as_a_cooperative_is_the_form_considered(nlp, territories, text, forme):
     reading = read(nlp, territories, text, known={"statut": "sans_structure"})
@@ -723,3 +723,22 @@ def test_testing_said_while_answering_the_stage_adds_the_accompaniment(nlp, terr
     known = {"statut": "sans_structure", "besoins": ["financement"]}
     reading = read(nlp, territories, "je veux d'abord tester mon activité", requested="stade", known=known)
     assert reading.slots.get("besoins") == ["financement", "accompagnement"] and reading.slots.get("test_activite")
+
+
+# The form preferred or learnt about, and other structures that act, are not the writer's status.
+STATUS_OF_OTHERS_AND_PREFERENCES = [
+    ("avec trois voisines on préfère une SCIC plutôt qu'une association, rien n'existe encore", None,
+     {"statut": "sans_structure", "forme_envisagee": "cooperative"}),
+    ("on aimerait comprendre comment fonctionne une coopérative, on est un groupe de jeunes", None,
+     {"statut": "sans_structure"}),
+    ("je travaille à la mairie de Muret ; une association du village nous demande une salle", None,
+     {"statut": "collectivite"}),
+    ("la coopérative a déjà 10 ans, on se demande si on peut y adhérer", {"statut": "collectivite"}, {}),
+    ("on préfère rester en association", None, {"statut": "association"}),
+]
+
+
+@pytest.mark.parametrize("text,known,expected", STATUS_OF_OTHERS_AND_PREFERENCES)
+def test_preferred_forms_and_other_structures(nlp, territories, text, known, expected):
+    slots = read(nlp, territories, text, known=known).slots
+    assert {k: slots.get(k) for k in expected} == expected and (expected or "statut" not in slots)

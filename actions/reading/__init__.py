@@ -60,6 +60,8 @@ ADD_WORDS = ("aussi", "egalement", "en plus", "et aussi", "de plus", "ainsi que"
 # (the needs question is then asked).
 LOST = re.compile(r"\bpar (quoi|o[uù]) (commencer|d[ée]buter|d[ée]marrer)\b|\bcomment (s'|m'|nous |s’|m’)y prendre\b",
                   re.IGNORECASE)
+TOPIC_OR_REJECTED = re.compile(r"(comment (fonctionne|fonctionnent|marche|marchent)|ce qu (est|sont)|fonctionnement (d|de|des)|"
+                               r"c est quoi|qu est ce qu|plutot qu|plutot que|au lieu d|au lieu de)( (un|une|la|le|les|l|d|des))?$")
 # « vendre l'imprimerie », « céder sa boîte »: selling the business itself is a takeover, not a search for customers.
 SOLD_BUSINESS = re.compile(r"^(l |la |le |sa |son |notre |leur |mon |ma |cette |ce |une |un )?(entreprise|boite|societe|"
                            r"affaire|commerce|imprimerie|garage|atelier|restaurant|bar|magasin|librairie|usine|"
@@ -157,6 +159,14 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     choices = _alternatives(msg, words)
     facts = [m for m in words if msg.fact(m) and m not in choices and not msg.syntax.joined(m.start, m.end)
              and not _heard_of(msg, m)]
+    # A form learnt about or set aside (« comment marche une coopérative », « plutôt qu'une association »)
+    # is not what the writer is.
+    facts = [m for m in facts if not TOPIC_OR_REJECTED.search(fold(msg.text[max(0, m.start - 40):m.start]))]
+    # Another structure that acts (« une SCIC locale nous propose d'entrer à son capital ») is not the writer's;
+    # once the status is known, a structure that is the subject of a verb (« la SCIC existe ») does not change it.
+    correcting = known.get("statut") is not None and not msg.answering("statut")
+    facts = [m for m in facts if not (msg.syntax.acting_subject(m.start, m.end)
+                                      or (correcting and msg.syntax.acting_subject(m.start, m.end) is False))]
     if known.get("statut") not in (None, "sans_structure") and not msg.answering("statut"):
         # « c'est une idée, rien de monté » answers the stage of a project of an existing structure
         facts = [m for m in facts if m.value != "sans_structure" or STRUCTURE_NOUNS.search(fold(m.text))]

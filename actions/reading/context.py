@@ -31,6 +31,9 @@ LINEAR_BOUNDARIES = {",", ";", ":", "mais", "plutôt", "plutot", "sauf", "cepend
 INTENT_VERBS = {"vouloir", "souhaiter", "envisager", "penser", "compter", "projeter", "prévoir",
                 "aimer", "espérer", "rêver", "désirer", "essayer", "tenter", "réfléchir", "hésiter",
                 "chercher", "viser", "imaginer", "préparer", "devoir", "pouvoir"}
+# « on préfère une coopérative », « apprendre comment marche une coopérative »: what they govern is a
+# plan or a topic, not what the writer is.
+PLAN_VERBS = {"préférer", "apprendre", "comprendre", "découvrir"}
 # Verbs that make something new: their object is a plan (« créer ma boîte », « monter une asso »).
 NEW_VERBS = {"créer", "monter", "lancer", "fonder", "ouvrir", "constituer", "immatriculer", "déclarer",
              "démarrer", "installer", "implanter", "construire", "bâtir", "mettre", "organiser", "former", "faire",
@@ -196,6 +199,13 @@ class Syntax:
                     if self._dep(c) in ("xcomp", "ccomp", "obj", "obl:arg"):
                         for j in self.scope(c):
                             self.wished_by[j].add(i)
+            if lemma in PLAN_VERBS:
+                for c in self.children[i]:
+                    if self._lemma(c) in ("rester", "garder", "continuer", "demeurer"):
+                        continue  # « on préfère rester en association »: what is stays
+                    if self._dep(c) in ("xcomp", "ccomp", "obj", "obl:arg"):
+                        for j in self.scope(c):
+                            self.intended_by[j].add(i)
             if lemma in CREATE_VERBS and not self._completed(i):
                 for c in self.children[i]:
                     if self._dep(c) not in ("obj", "obl:arg", "obl:mod", "xcomp", "obl"):
@@ -278,6 +288,19 @@ class Syntax:
             return True
         subject = self._subject(h)
         return subject is not None and self._low(subject) in {"je", "j'", "j", "on", "nous", "moi"}
+
+    def acting_subject(self, start: int, end: int) -> Optional[bool]:
+        """The words are the subject of a verb that is not « être » (« une SCIC nous propose d'entrer »,
+        « la SCIC existe »): None when not a subject; True when that verb acts on the writer."""
+        h = self.head(start, end)
+        if h is None or not self._dep(h).startswith("nsubj") or any(
+                self._low(c) in FIRST_POSSESSIVES for c in self.children[h]):
+            return None
+        verb = self.tokens[h]["h"]
+        if verb == h or self._lemma(verb) in ("être", "avoir") or any(self._dep(c) == "cop" for c in self.children[verb]):
+            return None
+        return any(self._low(c) in ("nous", "me", "m'", "m") and not self._dep(c).startswith("nsubj")
+                   for c in self.children[verb])
 
     def names_a_thing(self, start: int, end: int) -> bool:
         """The words are a noun phrase (a kind of structure), not a verb phrase (« reprendre l'entreprise de… »)."""
@@ -620,8 +643,9 @@ FORM_NOUNS_F = {fold_word(w) for w in FORM_NOUNS}
 OTHER_PEOPLE_F = {fold_word(w) for w in OTHER_PEOPLE}
 # Lemmas are compared without accents (``Syntax._lemma``): so are the sets of lemmas.
 INTENT_VERBS, NEW_VERBS, CHANGE_VERBS, CREATE_VERBS, CREATE_NOUNS, FUTURE_MARKS, NEED_TRIGGERS, IMPERSONAL, \
-    MEMBER_VERBS, HIRE_VERBS, LOCATION_VERBS, SERVICE_VERBS, BENEFICIARY_VERBS, SELF_PREPOSITIONS, TAKEOVER_VERBS = (
+    MEMBER_VERBS, HIRE_VERBS, LOCATION_VERBS, SERVICE_VERBS, BENEFICIARY_VERBS, SELF_PREPOSITIONS, TAKEOVER_VERBS, \
+    PLAN_VERBS = (
         {fold_word(w) for w in words} for words in (
             INTENT_VERBS, NEW_VERBS, CHANGE_VERBS, CREATE_VERBS, CREATE_NOUNS, FUTURE_MARKS, NEED_TRIGGERS, IMPERSONAL,
             MEMBER_VERBS, HIRE_VERBS, LOCATION_VERBS, SERVICE_VERBS, BENEFICIARY_VERBS, SELF_PREPOSITIONS,
-            TAKEOVER_VERBS))
+            TAKEOVER_VERBS, PLAN_VERBS))
