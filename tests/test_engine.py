@@ -151,6 +151,16 @@ def test_a_service_before_creation_is_never_widened_to_a_running_structure(catal
         assert not before & set(answer.ids), profile
 
 
+def test_a_takeover_is_never_widened_to_the_tools_of_growing_structures(catalogue, territories):
+    profile = {"statut": "entreprise", "employeur": True, "stade": "reprise", "commune": "42218",
+               "forme_envisagee": "cooperative", "besoins": ["juridique", "accompagnement"]}
+    answer = orient(profile, catalogue, territories, limit=12)
+    assert answer.recommandations and "dla" not in answer.ids
+    for rec in answer.recommandations:
+        stades = catalogue.get(rec.id)["cible"].get("stades") or []
+        assert not stades or "reprise" in stades, rec.id
+
+
 def test_widening_is_flagged_and_keeps_strict_fits_first(catalogue, territories):
     answer = orient({"statut": "autre", "stade": "reprise", "commune": "2A004", "besoins": ["marches"]},
                     catalogue, territories)

@@ -742,3 +742,9 @@ STATUS_OF_OTHERS_AND_PREFERENCES = [
 def test_preferred_forms_and_other_structures(nlp, territories, text, known, expected):
     slots = read(nlp, territories, text, known=known).slots
     assert {k: slots.get(k) for k in expected} == expected and (expected or "statut" not in slots)
+
+
+@pytest.mark.parametrize("text", ["l'asso tourne à 100% bénévoles", "on est une association totalement bénévole"])
+def test_an_association_of_volunteers_employs_nobody(nlp, territories, text):
+    slots = read(nlp, territories, text).slots
+    assert slots.get("employeur") is False and "habitants" not in (slots.get("publics") or [])

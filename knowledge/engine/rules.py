@@ -160,7 +160,8 @@ def exclusion(scheme: Mapping, profile: Profile, place: Place, territories: Terr
             return Exclusion(Code.ECHELLE, refs_of(cible))
         # A service before creation (incubation, emergence) is never for a running structure or a takeover.
         before_creation = set(stades) <= {"idee", "creation"} and profile.stade not in ("idee", "creation")
-        if not relax_stage or non_service or testing or before_creation:
+        # A takeover is a stage of its own: the tools of growing structures (the DLA) are not widened to it.
+        if not relax_stage or non_service or testing or before_creation or profile.stade == "reprise":
             return Exclusion(Code.STADE, refs_of(cible), {"stades": list(stades)})
     besoins = cible.get("besoins") or []
     matched = [b for b in profile.besoins if b in besoins]
