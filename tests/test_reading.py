@@ -748,3 +748,9 @@ def test_preferred_forms_and_other_structures(nlp, territories, text, known, exp
 def test_an_association_of_volunteers_employs_nobody(nlp, territories, text):
     slots = read(nlp, territories, text).slots
     assert slots.get("employeur") is False and "habitants" not in (slots.get("publics") or [])
+
+
+def test_a_structure_said_created_corrects_a_status_given_before(nlp, territories):
+    reading = read(nlp, territories, "en fait l'association a été créée l'an dernier",
+                   known={"statut": "sans_structure"})
+    assert reading.slots.get("statut") == "association"

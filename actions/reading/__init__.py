@@ -164,7 +164,7 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     facts = [m for m in facts if not TOPIC_OR_REJECTED.search(fold(msg.text[max(0, m.start - 40):m.start]))]
     # Another structure that acts (« une SCIC locale nous propose d'entrer à son capital ») is not the writer's;
     # once the status is known, a structure that is the subject of a verb (« la SCIC existe ») does not change it.
-    correcting = known.get("statut") is not None and not msg.answering("statut")
+    correcting = known.get("statut") not in (None, "sans_structure") and not msg.answering("statut")
     facts = [m for m in facts if not (msg.syntax.acting_subject(m.start, m.end)
                                       or (correcting and msg.syntax.acting_subject(m.start, m.end) is False))]
     if known.get("statut") not in (None, "sans_structure") and not msg.answering("statut"):

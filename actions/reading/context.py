@@ -297,8 +297,9 @@ class Syntax:
                 self._low(c) in FIRST_POSSESSIVES for c in self.children[h]):
             return None
         verb = self.tokens[h]["h"]
-        if verb == h or self._lemma(verb) in ("être", "avoir") or any(self._dep(c) == "cop" for c in self.children[verb]):
-            return None
+        if verb == h or self._dep(h) != "nsubj" or self._lemma(verb) in ("etre", "avoir") \
+                or any(self._dep(c) in ("cop", "aux:pass") for c in self.children[verb]):
+            return None  # « l'association a été créée en 2019 » says what the writer's structure is
         return any(self._low(c) in ("nous", "me", "m'", "m") and not self._dep(c).startswith("nsubj")
                    for c in self.children[verb])
 
