@@ -63,3 +63,15 @@ class ActionSessionStart(Action):
         events.append(ActionExecuted("action_listen"))
         stats.record(get_client().requests_session, "conversation", partenaire=prefill.get("partenaire"))
         return events
+
+
+class ActionStoreUnavailable(Action):
+    """Run when the Rasa server could not read the conversation (bot/tracker_store.py): say so, and ask
+    the person to write again; nothing is saved in this turn, so nothing already said is lost."""
+
+    def name(self) -> Text:
+        return "action_store_unavailable"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
+        dispatcher.utter_message(response="utter_store_unavailable")
+        return []

@@ -5,6 +5,12 @@ from typing import Any, Optional
 
 MAX_CHARS = 1000
 
+TECHNICAL_ERROR = "Désolé, un problème technique m'empêche de répondre. Réessayez dans un instant."
+# Every message gets an answer: none at all means a part of the service is down (the action server
+# is started again by the supervisor); what the person said before is kept in the conversation store.
+NO_ANSWER = ("Désolé, une partie du service est momentanément indisponible et je n'ai pas pu lire votre "
+             "message. Ce que vous m'avez déjà dit est conservé : renvoyez votre message dans une minute.")
+
 EMPTY_REPLY = ("Votre message est vide. Écrivez-moi quelques mots sur votre projet, par exemple : "
                "« Nous sommes une association et nous cherchons un local ».")
 

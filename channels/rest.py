@@ -18,7 +18,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.partners import Partners
-from channels.guard import clean_metadata, refusal
+from channels.guard import NO_ANSWER, TECHNICAL_ERROR, clean_metadata, refusal
 
 log = logging.getLogger(__name__)
 
@@ -89,8 +89,9 @@ class RestInput(InputChannel):
                 log.error("rest: message processing timed out for %s", sender)
             except Exception:  # noqa: BLE001 - the user gets an answer whatever happens
                 log.exception("rest: message processing failed for %s", sender)
-                collector.messages.append({"recipient_id": sender, "text": (
-                    "Désolé, un problème technique m'empêche de répondre. Réessayez dans un instant.")})
+                collector.messages.append({"recipient_id": sender, "text": TECHNICAL_ERROR})
+            if not collector.messages:
+                collector.messages.append({"recipient_id": sender, "text": NO_ANSWER})
             return response.json(collector.messages)
 
         return webhook

@@ -45,13 +45,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.partners import Partners, allowed_origins_from_env
-from channels.guard import MAX_CHARS, clean_metadata, refusal
+from channels.guard import MAX_CHARS, NO_ANSWER, TECHNICAL_ERROR, clean_metadata, refusal
 
 log = logging.getLogger(__name__)
 
 TERRITORY_KEYS = ("partenaire", "commune", "departement")
 SEEN_IDS = 2000  # message ids remembered for de-duplication
-TECHNICAL_ERROR = "Désolé, un problème technique m'empêche de répondre. Réessayez dans un instant."
 
 
 def valid_id(value: Any) -> bool:
@@ -76,9 +75,12 @@ class _SocketServer(socketio.AsyncServer):
 class SocketIOOutput(RasaSocketIOOutput):
     """One ``bot_uttered`` event per bot utterance."""
 
+    sent = 0  # utterances sent for the message being handled
+
     async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
         event = whole_message(message)
         if event:
+            self.sent += 1
             await self._send_message(recipient_id, event)
 
 
@@ -197,6 +199,9 @@ class SocketIOInput(RasaSocketIOInput):
             except Exception:  # noqa: BLE001 - the user gets an answer whatever happens
                 log.exception("socketio: message processing failed for %s", message.sender_id)
                 await message.output_channel.send_text_message(message.sender_id, TECHNICAL_ERROR)
+                return
+            if not getattr(message.output_channel, "sent", 1):
+                await message.output_channel.send_text_message(message.sender_id, NO_ANSWER)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any = None) -> Dict[Text, Any]:

@@ -5,6 +5,7 @@ import signal
 import sys
 import time
 from pathlib import Path
+from typing import Callable
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -31,6 +32,28 @@ def rss_mb(pid: int) -> float:
     return total / 1024
 
 
+MAX_RESTARTS = 5  # in RESTART_WINDOW seconds, per process: beyond, something is broken for good
+RESTART_WINDOW = 300.0
+
+
+def supervise(stack: Stack, done: Callable[[], bool] = lambda: False) -> None:
+    """Start again a process that stopped, alone, while the others go on (conversations are kept in
+    the store); give up, stopping everything, only when one keeps failing."""
+    restarts: dict[str, list[float]] = {}
+    while not done():
+        for name in stack.stopped():
+            now = time.monotonic()
+            recent = [t for t in restarts.get(name, []) if now - t < RESTART_WINDOW] + [now]
+            restarts[name] = recent
+            if len(recent) > MAX_RESTARTS:
+                raise StackError(f"{name} stopped {len(recent)} times in {RESTART_WINDOW:.0f}s; see var/log/{name}.log")
+            print(f"run: {name} stopped unexpectedly; starting it again (see var/log/{name}.log)", file=sys.stderr,
+                  flush=True)
+            took = stack.restart(name)
+            print(f"run: {name} ready again in {took:.1f}s", flush=True)
+        time.sleep(1)
+
+
 def main() -> int:
     settings = Settings.from_env()
     model = model_path()
@@ -55,16 +78,9 @@ def main() -> int:
         print(f"run: ready in {took:.1f}s (resident memory: {memory})")
         print(f"\n    Chat page: {settings.web_url}\n    Reception console: {settings.web_url.rstrip('/')}/accueil/"
               f" (accounts: python -m bot.console add-user)\n\nPress Ctrl-C to stop.", flush=True)
-        while True:
-            for name, pid in stack.pids().items():
-                proc = next(p for p in stack.processes if p.name == name)
-                if proc.popen.poll() is not None:
-                    print(f"run: {name} stopped unexpectedly (code {proc.popen.returncode}); see var/log/{name}.log",
-                          file=sys.stderr)
-                    return 1
-            time.sleep(1)
+        supervise(stack)
     except StackError as exc:
-        print(f"run: could not start: {exc}", file=sys.stderr)
+        print(f"run: stopped: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\nrun: stopping...", flush=True)

@@ -20,6 +20,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.conversation_store import endpoint_section, store_url
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 
@@ -49,6 +51,9 @@ class Settings:
     api_token: str | None = None
     extra_cors: list[str] = field(default_factory=list)
     partners_file: str | None = None  # extra partners (bot/partners.yml format), e.g. for tests
+    # Where conversations are kept: TRACKER_STORE_URL or var/conversations.db for ``make run``
+    # (from_env); None: a SQLite file in the log folder, so that tests and benchmarks never share one.
+    tracker_store_url: str | None = None
 
     @classmethod
     def from_env(cls, env: dict | None = None) -> "Settings":
@@ -62,6 +67,7 @@ class Settings:
             api_token=env.get("RASA_API_TOKEN") or None,
             extra_cors=[o for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()],
             partners_file=env.get("PARTNERS_FILE") or None,
+            tracker_store_url=store_url(env),
         )
 
     @property
@@ -123,6 +129,10 @@ class Stack:
         self.base_env = dict(os.environ if env is None else env)
         self.processes: list[Process] = []
 
+    @property
+    def tracker_store_url(self) -> str:
+        return self.settings.tracker_store_url or f"sqlite:///{self.log_dir.resolve() / 'conversations.db'}"
+
     def env(self) -> dict:
         s = self.settings
         env = {**self.base_env, "BIND_HOST": s.host, "RASA_PORT": str(s.rasa_port),
@@ -132,6 +142,7 @@ class Stack:
             env["DATABASE_URL"] = s.database_url
         if s.api_token:
             env["RASA_API_TOKEN"] = s.api_token
+        env["TRACKER_STORE_URL"] = self.tracker_store_url  # the console erases conversations there
         from bot.partners import ENV_ALLOWED, ENV_FILE, ENV_OWN
 
         env.pop(ENV_FILE, None)  # the settings decide, so that every process sees the same partners
@@ -154,9 +165,11 @@ class Stack:
         if s.api_token:
             rasa_cmd += ["--auth-token", s.api_token]
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        # Rasa does not expand environment variables in endpoints.yml: write the action URL here.
+        # Rasa does not expand environment variables in endpoints.yml: write the action URL and the
+        # conversation store here.
         endpoints = self.log_dir / "endpoints.yml"
-        endpoints.write_text(f'action_endpoint:\n  url: "{s.actions_url}/webhook"\n')
+        endpoints.write_text(f'action_endpoint:\n  url: "{s.actions_url}/webhook"\n'
+                             + endpoint_section(self.tracker_store_url))
         return [
             Process("actions", [rasa, "run", "actions", "--actions", "actions", "--port", str(s.actions_port)],
                     f"{s.actions_url}/health", self.log_dir / "actions.log"),
@@ -175,27 +188,48 @@ class Stack:
         env = self.env()
         try:
             for proc in self._commands():
-                log = open(proc.log_path, "ab")
-                proc.popen = subprocess.Popen(proc.cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                              start_new_session=True, preexec_fn=_die_with_parent)
-                log.close()
+                self._spawn(proc, env)
                 self.processes.append(proc)
-            pending = list(self.processes)
-            while pending:
-                if time.monotonic() - start > timeout:
-                    names = ", ".join(p.name for p in pending)
-                    raise StackError(f"not ready after {timeout:.0f}s: {names}\n" + self._tails(pending))
-                for proc in list(pending):
-                    if proc.popen.poll() is not None:
-                        raise StackError(f"{proc.name} exited with code {proc.popen.returncode}\n"
-                                         + self._tails([proc]))
-                    if _answers(proc.ready_url):
-                        pending.remove(proc)
-                time.sleep(0.25)
+            self._wait_ready(list(self.processes), start, timeout)
         except BaseException:
             self.stop()
             raise
         return time.monotonic() - start
+
+    def _spawn(self, proc: Process, env: dict) -> None:
+        log = open(proc.log_path, "ab")
+        proc.popen = subprocess.Popen(proc.cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                      start_new_session=True, preexec_fn=_die_with_parent)
+        log.close()
+
+    def restart(self, name: str, timeout: float = 240.0) -> float:
+        """Start again one process that stopped (the others go on); return seconds until it is ready."""
+        proc = next(p for p in self.processes if p.name == name)
+        if proc.popen and proc.popen.poll() is None:
+            return 0.0
+        if proc.popen:
+            _signal_group(proc.popen.pid, signal.SIGKILL)  # what it may have left in its group
+        start = time.monotonic()
+        self._spawn(proc, self.env())
+        self._wait_ready([proc], start, timeout)
+        return time.monotonic() - start
+
+    def stopped(self) -> list[str]:
+        """The processes that have exited."""
+        return [p.name for p in self.processes if p.popen and p.popen.poll() is not None]
+
+    def _wait_ready(self, pending: list[Process], start: float, timeout: float) -> None:
+        while pending:
+            if time.monotonic() - start > timeout:
+                names = ", ".join(p.name for p in pending)
+                raise StackError(f"not ready after {timeout:.0f}s: {names}\n" + self._tails(pending))
+            for proc in list(pending):
+                if proc.popen.poll() is not None:
+                    raise StackError(f"{proc.name} exited with code {proc.popen.returncode}\n"
+                                     + self._tails([proc]))
+                if _answers(proc.ready_url):
+                    pending.remove(proc)
+            time.sleep(0.25)
 
     def _tails(self, procs: list[Process], lines: int = 30) -> str:
         out = []

@@ -269,7 +269,9 @@ class Server:
 @pytest.fixture
 def web(db):
     url, factory = db
-    server = Server({"DATABASE_URL": url, "RASA_PORT": "9"})  # no Rasa server: the transcript is unavailable
+    conversations = url.replace("console.db", "conversations.db")  # the test's own conversation store
+    server = Server({"DATABASE_URL": url, "RASA_PORT": "9",  # no Rasa server: the transcript is unavailable
+                     "TRACKER_STORE_URL": conversations})
     yield server, url, factory
     server.stop()
 

@@ -74,14 +74,15 @@ def test_retention_anonymises_closed_requests_and_deletes_old_exports(db, tmp_pa
 def test_retention_and_erase_commands(db):
     url, factory = db
     add_request(factory, email="cli@x.fr", statut="cloturee", mis_a_jour_le=_dt.datetime(2020, 1, 1))
-    env = {**os.environ, "RASA_PORT": "9"}
+    here = {**os.environ, "TRACKER_STORE_URL": url.replace(".db", "-conversations.db")}
     done = subprocess.run([sys.executable, "-m", "bot.console", "retention", "--database-url", url, "--exports-dir",
-                           str(ROOT / "var" / "no-exports-here")], capture_output=True, text=True, cwd=ROOT, env=env)
+                           str(ROOT / "var" / "no-exports-here")], capture_output=True, text=True, cwd=ROOT, env=here)
     assert done.returncode == 0 and "1 demande(s) anonymisée(s)" in done.stdout
     add_request(factory, email="gone@x.fr", conversation_id="conv-gone")
+    env = {**os.environ, "TRACKER_STORE_URL": "postgresql+psycopg2://rasa@127.0.0.1:9/rasa"}  # unreachable
     done = subprocess.run([sys.executable, "-m", "bot.console", "erase", "--email", "gone@x.fr", "--database-url", url],
                           capture_output=True, text=True, cwd=ROOT, env=env)
-    # the request is gone; the Rasa server (port 9) is not running, so the conversation is reported not erased
+    # the request is gone; the conversation store cannot be reached, so the conversation is reported not erased
     assert done.returncode == 4 and "1 demande(s) effacée(s), 0 conversation(s) sur 1" in done.stdout
     bad = subprocess.run([sys.executable, "-m", "bot.console", "erase", "--database-url", url],
                          capture_output=True, text=True, cwd=ROOT, env=env)

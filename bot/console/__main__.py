@@ -2,7 +2,8 @@
 
 The password is read from standard input (one line), never from the command line, so it
 stays out of the shell history and the process list. ``retention`` anonymises the requests
-closed more than N months ago and deletes old exports (run it daily, e.g. from cron);
+closed more than N months ago, deletes old exports and conversations older than 30 days (run it
+daily, e.g. from cron);
 ``erase --email/--phone`` erases a person's requests and conversations; ``reminders`` e-mails the
 team the requests that wait too long.
 """
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot import conversation_store
 from bot.console import privacy
 from bot.console.accounts import AccountError, add_user
 from bot.console.models import ROLES, create_console_schema
@@ -33,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     keep.add_argument("--export-days", type=int, default=privacy.EXPORT_DAYS)
     keep.add_argument("--exports-dir", default=str(privacy.EXPORTS_DIR))
     keep.add_argument("--database-url", default=None)
+    keep.add_argument("--conversation-days", type=int, default=conversation_store.RETENTION_DAYS,
+                      help="delete conversations whose last message is older (TRACKER_STORE_URL)")
     gone = sub.add_parser("erase", help="erase a person's requests and conversations (by e-mail or phone)")
     gone.add_argument("--email", default=None)
     gone.add_argument("--phone", default=None)
@@ -71,8 +75,9 @@ def _session(url):
 
 
 def _retention(args) -> int:
-    if args.months < 1 or args.export_days < 0:
-        print("retention : --months doit valoir au moins 1 et --export-days au moins 0", file=sys.stderr)
+    if args.months < 1 or args.export_days < 0 or args.conversation_days < 1:
+        print("retention : --months et --conversation-days doivent valoir au moins 1, --export-days au moins 0",
+              file=sys.stderr)
         return 2
     try:
         with _session(args.database_url) as session, session.begin():
@@ -81,7 +86,13 @@ def _retention(args) -> int:
         print(f"retention : base de données inaccessible ({type(exc).__name__})", file=sys.stderr)
         return 3
     removed = privacy.purge_exports(Path(args.exports_dir), args.export_days)
-    print(f"retention : {anonymised} demande(s) anonymisée(s), {removed} export(s) supprimé(s)")
+    try:
+        old = conversation_store.delete_older_than(conversation_store.store_url(), args.conversation_days)
+    except SQLAlchemyError as exc:
+        print(f"retention : conversations inaccessibles ({type(exc).__name__})", file=sys.stderr)
+        return 3
+    print(f"retention : {anonymised} demande(s) anonymisée(s), {removed} export(s) supprimé(s), "
+          f"{old} conversation(s) de plus de {args.conversation_days} jours supprimée(s)")
     return 0
 
 

@@ -13,6 +13,9 @@ from typing import Any, Optional
 from urllib.parse import quote
 
 import aiohttp
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.conversation_store import delete_conversations, store_url
 
 from knowledge.events import MASK, mask_text  # noqa: F401 - one masking of e-mails and phones for the service
 
@@ -69,15 +72,12 @@ async def fetch_transcript(conversation_id: str, env: Optional[dict] = None) -> 
 
 
 async def clear_conversation(conversation_id: str, env: Optional[dict] = None) -> bool:
-    """Replace the conversation's events by nothing in the Rasa tracker store (erasure on request);
-    False when the Rasa server cannot do it (stopped, API closed)."""
+    """Delete the conversation from the store where the Rasa server keeps it (erasure on request);
+    False when that store cannot be reached. (Rasa's API cannot: replacing the events of a
+    conversation by nothing leaves its rows in a SQL store.)"""
     env = os.environ if env is None else env
-    base = env.get("RASA_INTERNAL_URL") or f"http://127.0.0.1:{int(env.get('RASA_PORT', 5005))}"
-    params = {"token": token} if (token := rasa_token(env)) else {}
-    url = f"{base.rstrip('/')}/conversations/{quote(conversation_id, safe='')}/tracker/events"
     try:
-        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as http:
-            async with http.put(url, params=params, json=[]) as response:
-                return response.status == 200
-    except (aiohttp.ClientError, asyncio.TimeoutError, TimeoutError):
+        await asyncio.to_thread(delete_conversations, store_url(env), [conversation_id])
+    except SQLAlchemyError:
         return False
+    return True
