@@ -110,3 +110,35 @@ def test_the_retention_and_erase_commands_reach_the_conversations(tmp_path, doma
                            "--exports-dir", str(tmp_path / "exports"), "--conversation-days", "30"],
                           capture_output=True, text=True, cwd=ROOT, env=env)
     assert done.returncode == 0 and "0 conversation(s) de plus de 30 jours" in done.stdout
+
+
+POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="TEST_POSTGRES_URL not set (see scripts/postgres_test_server.sh)")
+def test_on_postgresql_a_dropped_connection_costs_no_message(domain):
+    """What a PostgreSQL restart does to the pooled connections: they die. The next read still works."""
+    import uuid
+
+    import sqlalchemy as sa
+
+    name = f"conversations_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        store = PersistentTrackerStore(domain=domain, host=url)
+        asyncio.run(store.save(conversation("pg-1", domain)))
+        with admin.connect() as conn:  # every connection of the store is cut, as by a restart
+            cut = conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                       "WHERE datname = :d AND pid <> pg_backend_pid()"), {"d": name}).fetchall()
+        assert cut, "the store kept no connection open"
+        tracker = asyncio.run(store.retrieve("pg-1"))
+        assert tracker.get_slot("statut") == "association" and tracker.active_loop_name is None
+        assert conversation_store.delete_conversations(url, ["pg-1"]) == 1
+        store.engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
