@@ -754,3 +754,22 @@ def test_a_structure_said_created_corrects_a_status_given_before(nlp, territorie
     reading = read(nlp, territories, "en fait l'association a été créée l'an dernier",
                    known={"statut": "sans_structure"})
     assert reading.slots.get("statut") == "association"
+
+
+# Described, offered or worked on is not asked for (set F, 2 December): variants, not its sentences.
+DESCRIBED_NOT_ASKED = [
+    ("notre café associatif (épicerie, coworking, salle de concert) cherche un financement", ["financement"]),
+    ("nous organisons des formations pour les habitants et nous cherchons un local", ["hebergement"]),
+    ("on voudrait rénover notre salle mais les travaux coûtent cher, il nous faut une subvention", ["financement"]),
+    ("nous cherchons un local (bureau et stockage)", ["hebergement"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", DESCRIBED_NOT_ASKED)
+def test_described_offered_or_worked_on_is_not_asked_for(nlp, territories, text, expected):
+    assert read(nlp, territories, text).slots.get("besoins") == expected
+
+
+def test_the_director_of_an_association_that_runs_an_adapted_enterprise_is_an_association(nlp, territories):
+    slots = read(nlp, territories, "je suis DG d'une association qui gère une entreprise adaptée à Lyon").slots
+    assert slots.get("statut") == "association"

@@ -358,7 +358,9 @@ def _besoins(msg: _Message, known: dict, out: dict) -> None:
                          or s.other_subject(m.start, m.end)
                          # « on veut vendre nos produits »: the wish to sell asks for outlets
                          or (s.own_activity(m.start, m.end) and not (m.value in TRADE_NEEDS and s.asked_for(m.start, m.end)))
-                         or _purpose_of_a_creation(msg, m))]
+                         or _purpose_of_a_creation(msg, m)
+                         # « accueillir des formations »: a service the writer offers
+                         or (m.value in ("formation", "accompagnement") and s.offered(m.start, m.end)))]
         statuts = msg.of("statut", "mots")
         words += [m for m in msg.of("besoins", "faibles")  # not the field of a structure (« Scop d'ingénierie »)
                   if s.asked_for(m.start, m.end) and not s.negated(m.start, m.end)
@@ -376,6 +378,11 @@ def _besoins(msg: _Message, known: dict, out: dict) -> None:
         # Something done (« on se développe, on a embauché 2 personnes cette année ») is no need.
         words = [m for m in words if m in asked or _in_a_question(msg, m) or not _done(msg, m)]
     words = [m for m in words if not (m.value == "marches" and SOLD_BUSINESS.match(fold(msg.text[m.end:m.end + 40])))]
+    if not msg.answering("besoins"):
+        # « un tiers-lieu (coworking, fablab, café) »: what is in brackets describes, it asks for nothing
+        brackets = [b.span() for b in re.finditer(r"\([^()]*\)", msg.text)]
+        words = [m for m in words if not any(a < m.start and m.end < b for a, b in brackets)
+                 or s.asked_for(m.start, m.end)]
     if msg.intent == "ask_human":
         # « un conseiller au téléphone » asks for a person (the call-back), not for an accompaniment.
         words = [m for m in words if m.value != "accompagnement"]

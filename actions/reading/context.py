@@ -37,7 +37,9 @@ PLAN_VERBS = {"préférer", "apprendre", "comprendre", "découvrir"}
 # Verbs that make something new: their object is a plan (« créer ma boîte », « monter une asso »).
 NEW_VERBS = {"créer", "monter", "lancer", "fonder", "ouvrir", "constituer", "immatriculer", "déclarer",
              "démarrer", "installer", "implanter", "construire", "bâtir", "mettre", "organiser", "former", "faire",
-             "monte", "cree", "relancer"}  # the parser's lemma of « je monte », « je cree » is the form itself
+             "monte", "cree", "relancer",  # the parser's lemma of « je monte », « je cree » is the form itself
+             # works on what one has (« aménager une deuxième salle », « rénover notre local »): a project
+             "aménager", "réaménager", "rénover", "agrandir", "équiper"}
 # Verbs that change something that exists: the object is the present structure, the target
 # (« en SCOP », « devenir une SCIC ») the plan (« passer mon entreprise en SCOP »).
 CHANGE_VERBS = {"passer", "transformer", "devenir", "transmettre", "céder", "reprendre", "racheter",
@@ -69,7 +71,8 @@ MEMBER_NOUNS = {"salarié", "salariée", "membre", "président", "présidente", 
                 "sociétaire", "élu", "élue", "maire", "agent", "agente", "dirigeant", "dirigeante",
                 "administrateur", "administratrice", "animateur", "animatrice", "cogérant", "cogérante",
                 "co-gérant", "co-gérante", "cofondateur", "cofondatrice", "co-fondateur", "co-fondatrice",
-                "encadrant", "encadrante", "vice-président", "vice-présidente", "codirecteur", "codirectrice"}
+                "encadrant", "encadrante", "vice-président", "vice-présidente", "codirecteur", "codirectrice",
+                "dg", "pdg", "délégué", "déléguée", "gestionnaire", "chef", "cheffe"}
 FORM_NOUNS = {"statut", "forme", "structure", "régime", "cadre", "modèle", "type"}
 SELF_PREPOSITIONS = {"en", "sous", "sans"}  # « en SCOP », « sous forme associative », « sans salarié »
 MEMBER_VERBS = {"travailler", "bosser", "être", "exercer", "œuvrer", "militer", "s'engager"}
@@ -77,6 +80,7 @@ HIRE_VERBS = {"embaucher", "recruter", "engager", "trouver", "chercher", "recher
 LOCATION_VERBS = {"habiter", "vivre", "résider", "loger", "déménager", "quitter"}
 SERVICE_VERBS = {"accompagner", "former", "financer", "conseiller", "aider", "soutenir", "héberger", "orienter",
                  "communiquer", "animer", "fédérer", "vendre", "réseauter"}
+OFFER_VERBS = {"accueillir", "proposer", "organiser", "dispenser", "offrir", "animer", "donner", "assurer"}
 BENEFICIARY_VERBS = {"accompagner", "aider", "employer", "accueillir", "former", "recruter", "embaucher",
                      "servir", "soutenir", "insérer", "orienter", "conseiller", "loger", "héberger",
                      "cibler", "viser", "toucher", "sensibiliser", "mobiliser", "fédérer", "réunir",
@@ -612,6 +616,14 @@ class Syntax:
             node = parent
         return False
 
+    def offered(self, start: int, end: int) -> bool:
+        """The words are what the writer offers (« accueillir des formations », « proposer un
+        accompagnement aux jeunes »): the object of a verb of offering, not asked for."""
+        h = self.head(start, end)
+        if h is None or not self._dep(h).startswith("obj"):
+            return False
+        return self._lemma(self.tokens[h]["h"]) in OFFER_VERBS and not self.asked_for(start, end)
+
     def complement_of_noun(self, start: int, end: int) -> bool:
         """The words qualify another noun (« le matériel de cuisine », « un financement pour notre local »),
         which is what is asked for; not under a need word itself (« besoin d'un local »)."""
@@ -645,8 +657,8 @@ OTHER_PEOPLE_F = {fold_word(w) for w in OTHER_PEOPLE}
 # Lemmas are compared without accents (``Syntax._lemma``): so are the sets of lemmas.
 INTENT_VERBS, NEW_VERBS, CHANGE_VERBS, CREATE_VERBS, CREATE_NOUNS, FUTURE_MARKS, NEED_TRIGGERS, IMPERSONAL, \
     MEMBER_VERBS, HIRE_VERBS, LOCATION_VERBS, SERVICE_VERBS, BENEFICIARY_VERBS, SELF_PREPOSITIONS, TAKEOVER_VERBS, \
-    PLAN_VERBS = (
+    PLAN_VERBS, OFFER_VERBS = (
         {fold_word(w) for w in words} for words in (
             INTENT_VERBS, NEW_VERBS, CHANGE_VERBS, CREATE_VERBS, CREATE_NOUNS, FUTURE_MARKS, NEED_TRIGGERS, IMPERSONAL,
             MEMBER_VERBS, HIRE_VERBS, LOCATION_VERBS, SERVICE_VERBS, BENEFICIARY_VERBS, SELF_PREPOSITIONS,
-            TAKEOVER_VERBS, PLAN_VERBS))
+            TAKEOVER_VERBS, PLAN_VERBS, OFFER_VERBS))
