@@ -773,3 +773,22 @@ def test_described_offered_or_worked_on_is_not_asked_for(nlp, territories, text,
 def test_the_director_of_an_association_that_runs_an_adapted_enterprise_is_an_association(nlp, territories):
     slots = read(nlp, territories, "je suis DG d'une association qui gère une entreprise adaptée à Lyon").slots
     assert slots.get("statut") == "association"
+
+
+def test_testing_said_with_a_gerund_is_a_test(nlp, territories):
+    slots = read(nlp, territories, "je préfère démarrer en testant mon activité", requested="stade").slots
+    assert slots.get("stade") == "creation" and slots.get("test_activite") and slots.get("besoins") == ["accompagnement"]
+
+
+def test_an_adult_is_not_the_public_of_the_youth_cooperatives(nlp, territories):
+    assert "jeunes" not in (read(nlp, territories, "j'ai 22 ans et je cherche un financement").slots.get("publics") or [])
+    assert "jeunes" in read(nlp, territories, "j'ai 16 ans, je suis au lycée").slots.get("publics")
+
+
+def test_the_association_planned_named_in_a_need_is_no_status(nlp, territories):
+    known = {"statut": "sans_structure"}
+    reading = read(nlp, territories, "de l'aide pour écrire les statuts de l'association", requested="besoins",
+                   known=known)
+    assert "statut" not in reading.slots and reading.slots.get("besoins") == ["juridique"]
+    reading = read(nlp, territories, "en fait je suis trésorière de l'association depuis deux ans", known=known)
+    assert reading.slots.get("statut") == "association"  # a member of it: it exists

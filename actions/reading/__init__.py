@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from actions.reading.context import Syntax
+from actions.reading.context import MEMBER_NOUNS_F, Syntax
 from actions.reading.places import ANSWER_INTENTS, entity_values, place_from_message
 from knowledge.values import BESOINS, EMPLOYER_STATUTS, FORMES, PUBLICS, STADES, STATUTS
 from knowledge.vocabulary import Match, fold, named_schemes, scheme_names, vocabulary
@@ -167,6 +167,9 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     correcting = known.get("statut") not in (None, "sans_structure") and not msg.answering("statut")
     facts = [m for m in facts if not (msg.syntax.acting_subject(m.start, m.end)
                                       or (correcting and msg.syntax.acting_subject(m.start, m.end) is False))]
+    if known.get("statut") == "sans_structure" and not msg.answering("statut"):
+        # « rédiger les statuts de l'association » after « rien n'est fait »: the association planned
+        facts = [m for m in facts if not msg.syntax.complement_of_noun(m.start, m.end, unless=MEMBER_NOUNS_F)]
     if known.get("statut") not in (None, "sans_structure") and not msg.answering("statut"):
         # « c'est une idée, rien de monté » answers the stage of a project of an existing structure
         facts = [m for m in facts if m.value != "sans_structure" or STRUCTURE_NOUNS.search(fold(m.text))]
@@ -503,7 +506,7 @@ def read_message(parse: dict, requested: Optional[str], known: Optional[dict], t
             _besoins(msg, known, out)
         _employeur(msg, out)
         _flags(msg, out)
-        wants_test = any(("tester" in fold(m.text) or re.search(r"salari\w* de ", fold(m.text)) or msg.syntax.wished(m.start, m.end))
+        wants_test = any((re.search(r"\btest(er|ant)\b|salari\w* de ", fold(m.text)) or msg.syntax.wished(m.start, m.end))
                          and not msg.syntax.negated(m.start, m.end)
                          for m in msg.of("test_activite", "mots"))
         if wants_test and msg.intent in STATEMENT_INTENTS | DESCRIBING_QUESTIONS and not msg.answering("besoins") \

@@ -624,14 +624,15 @@ class Syntax:
             return False
         return self._lemma(self.tokens[h]["h"]) in OFFER_VERBS and not self.asked_for(start, end)
 
-    def complement_of_noun(self, start: int, end: int) -> bool:
-        """The words qualify another noun (« le matériel de cuisine », « un financement pour notre local »),
-        which is what is asked for; not under a need word itself (« besoin d'un local »)."""
+    def complement_of_noun(self, start: int, end: int, unless: frozenset | set = frozenset()) -> bool:
+        """The words qualify another noun (« le matériel de cuisine », « les statuts de l'association »),
+        which is what is meant; not under a need word (« besoin d'un local ») or a noun of ``unless``."""
         h = self.head(start, end)
         if h is None or not self._dep(h).startswith("nmod"):
             return False
         parent = self.tokens[h]["h"]
-        return self.tokens[parent].get("p") == "NOUN" and self._lemma(parent) not in NEED_TRIGGERS
+        return self.tokens[parent].get("p") == "NOUN" and self._lemma(parent) not in NEED_TRIGGERS \
+            and self._folded_lemma(parent) not in unless
 
     def project_subject(self, start: int, end: int) -> bool:
         """What the project is (the object of « monter », « créer », « ouvrir »), not a need."""
