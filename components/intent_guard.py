@@ -5,12 +5,17 @@
 - ``ask_human`` opens the call-back form: « personne, juste moi » (nobody) is no such request.
   Kept only with the words of ``signaux.humain``.
 For these two, otherwise the next intent of the ranking is taken; buttons (``/intent``) are kept.
+- ``nlu_fallback`` or ``out_of_scope`` on a short question of definition that names a scheme or a
+  notion of the glossary (« on m'a parlé des coopératives jeunesse de services, c'est quoi ? ») is
+  ``ask_definition``: the question is answered, not refused.
 - ``out_of_scope`` on a long message full of the words of a project (« je travaille dans…, je
   voudrais créer une conciergerie… ») becomes ``inform`` (the ranking is left as it is): the
   reader then takes what it says.
 """
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any, Dict, List, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -21,7 +26,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, INTENT_RANKING_KE
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from knowledge.vocabulary import fold, vocabulary
+from knowledge.vocabulary import fold, named_schemes, vocabulary
 
 GUARDED = {"restart": "recommencer", "ask_human": "humain"}
 PROFILE_KINDS = ("statut", "stade", "besoins", "persona")
@@ -34,6 +39,24 @@ def asks_to_restart(text: str) -> bool:
 
 def said(text: str, intent: str) -> bool:
     return text.startswith("/") or bool(vocabulary().signal(GUARDED[intent]).search(fold(text)))
+
+
+DEFINITION = re.compile(r"\b(c est quoi|cest quoi|c koi|qu est ce qu|ca veut dire|ca signifie|kesako|kezako|"
+                        r"definition|difference entre|c est qui)\b")
+
+
+def asks_a_definition(text: str) -> bool:
+    """A short question of definition about something the assistant knows (a scheme, a notion)."""
+    if len(text) > 160 or not DEFINITION.search(fold(text)):
+        return False
+    return bool(named_schemes(text) or _glossary().find(text))
+
+
+@functools.lru_cache(maxsize=1)
+def _glossary():
+    from knowledge.glossary import load_glossary  # read once, for the few messages that ask
+
+    return load_glossary()[0]
 
 
 def tells_a_project(text: str) -> bool:
@@ -60,6 +83,10 @@ class IntentGuard(GraphComponent):
             intent = message.get(INTENT) or {}
             text = message.get(TEXT) or ""
             name = intent.get(INTENT_NAME_KEY)
+            if name in ("nlu_fallback", "out_of_scope") and not text.startswith("/") and asks_a_definition(text):
+                message.set(INTENT, {INTENT_NAME_KEY: "ask_definition", "confidence": intent.get("confidence", 0.0)},
+                            add_to_output=True)
+                continue
             if name == "out_of_scope" and not text.startswith("/") and tells_a_project(text):
                 message.set(INTENT, {INTENT_NAME_KEY: "inform", "confidence": intent.get("confidence", 0.0)},
                             add_to_output=True)

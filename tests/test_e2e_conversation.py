@@ -85,6 +85,15 @@ def test_a_typed_yes_to_the_offer_to_orient_starts_the_questions(chat):
     assert chat.slots()["requested_slot"] == "statut"
 
 
+@pytest.mark.parametrize("text,name", [
+    ("on m'a parlé des coopératives jeunesse de services, c'est quoi ?", "jeunesse"),
+    ("kesako une SCIC ?", "intérêt collectif"),
+])
+def test_a_question_of_definition_the_classifier_misses_is_answered(new_chat, text, name):
+    answer = new_chat().texts(text)
+    assert name in answer and "pas bien compris" not in answer
+
+
 def test_a_yes_without_any_offer_says_what_comes_next(chat):
     assert "Que souhaitez-vous" in chat.texts("oui")
     slots = chat.slots()

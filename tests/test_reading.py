@@ -792,3 +792,14 @@ def test_the_association_planned_named_in_a_need_is_no_status(nlp, territories):
     assert "statut" not in reading.slots and reading.slots.get("besoins") == ["juridique"]
     reading = read(nlp, territories, "en fait je suis trésorière de l'association depuis deux ans", known=known)
     assert reading.slots.get("statut") == "association"  # a member of it: it exists
+
+
+@pytest.mark.parametrize("text,asks", [
+    ("on m'a parlé des coopératives jeunesse de services, c'est quoi ?", True), ("kesako une scic ?", True),
+    ("c'est quoi la différence entre une asso et une SCOP", True), ("c'est quoi ton nom ?", False),
+    ("il fait beau à Muret ?", False),
+])
+def test_a_question_of_definition_is_recognised_by_what_it_names(text, asks):
+    from components.intent_guard import asks_a_definition
+
+    assert asks_a_definition(text) is asks
