@@ -18,7 +18,7 @@ from rasa_sdk.types import DomainDict
 from actions import replies
 from actions.feedback import record_orientation
 from actions.knowledge_client import get_client
-from actions.read import answered_as_a_question
+from actions.read import answered_as_a_question, pending_events
 from actions.tracker import entity_values, latest_text, profile_from_tracker
 from knowledge.vocabulary import fold, named_schemes
 
@@ -129,6 +129,11 @@ class SchemeFollowUp(Action):
         scheme_id = target_scheme(tracker)
         scheme = client.scheme(scheme_id) if scheme_id else None
         if scheme is None:
+            if not tracker.get_slot("oriente") and not tracker.active_loop.get("name"):
+                # « il existe des programmes pour les étudiants ? » before any orientation: no scheme
+                # to ask about yet, the orientation is what is asked (the facts said are kept).
+                dispatcher.utter_message(response="utter_ask_continue")
+                return pending_events(tracker)
             dispatcher.utter_message(response="utter_which_scheme")
             return []
         rec = client.describe(scheme_id, profile_from_tracker(tracker))

@@ -390,3 +390,14 @@ def test_a_typed_yes_answers_the_offer_just_made():
     assert events[0]["name"] == "contact_form"
     messages, events = run(questions.ActionYesNo(), make_tracker(text="oui", intent="affirm", loop=None))
     assert events == [] and messages[0]["response"] == "utter_anything_else"
+
+
+def test_details_asked_before_any_orientation_offer_the_orientation():
+    question = "il existe des programmes pour les étudiants qui veulent entreprendre ?"
+    messages, _ = run(orientation.ActionSchemeDetails(),
+                      make_tracker(slots={"statut": "sans_structure"}, text=question, intent="ask_details", loop=None))
+    assert [m["response"] for m in messages] == ["utter_ask_continue"]
+    messages, _ = run(orientation.ActionSchemeDetails(),
+                      make_tracker(slots={"oriente": True, "recommandations": ["dla"]}, text=question,
+                                   intent="ask_details", loop=None))
+    assert [m["response"] for m in messages] == ["utter_which_scheme"]  # after one: which of them
