@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 import sqlalchemy as sa
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
@@ -45,7 +45,8 @@ class PersistentTrackerStore(SQLTrackerStore):
         if parsed.get_backend_name() != "sqlite":
             # A connection that died with a PostgreSQL restart is replaced before use, not failed on.
             self.engine.dispose()
-            self.engine = sa.create_engine(self.engine.url, pool_pre_ping=True)
+            url = self.engine.url
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
             self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool):
