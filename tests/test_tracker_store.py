@@ -7,6 +7,7 @@ test_persistence_e2e.py.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import sqlite3
 import subprocess
@@ -27,6 +28,12 @@ from bot import conversation_store  # noqa: E402
 from bot.tracker_store import UNAVAILABLE_LOOP, PersistentTrackerStore  # noqa: E402
 
 
+def run(coroutine):
+    """Run a coroutine in a thread of its own: the browser tests' session keeps an event loop running."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 @pytest.fixture(scope="module")
 def domain():
     return Domain.load(str(ROOT / "domain.yml"))
@@ -41,9 +48,9 @@ def conversation(sender: str, domain, statut: str = "association") -> DialogueSt
 def test_conversations_are_kept_in_the_file_of_the_url_and_read_back(tmp_path, domain):
     url = f"sqlite:///{tmp_path / 'sous-dossier' / 'conversations.db'}"
     store = PersistentTrackerStore(domain=domain, host=url)  # Rasa passes the endpoint's url as host
-    asyncio.run(store.save(conversation("c-1", domain)))
+    run(store.save(conversation("c-1", domain)))
     again = PersistentTrackerStore(domain=domain, host=url)  # another process, or after a restart
-    tracker = asyncio.run(again.retrieve("c-1"))
+    tracker = run(again.retrieve("c-1"))
     assert tracker.get_slot("statut") == "association"
     assert (tmp_path / "sous-dossier" / "conversations.db").exists()
 
@@ -51,16 +58,16 @@ def test_conversations_are_kept_in_the_file_of_the_url_and_read_back(tmp_path, d
 def test_an_unreadable_store_gives_a_marked_stand_in_that_is_never_saved(tmp_path, domain):
     path = tmp_path / "conversations.db"
     store = PersistentTrackerStore(domain=domain, host=f"sqlite:///{path}")
-    asyncio.run(store.save(conversation("c-1", domain)))
+    run(store.save(conversation("c-1", domain)))
     with sqlite3.connect(path) as db:
         db.execute("ALTER TABLE events RENAME TO events_hidden")  # the store cannot be read any more
-    stand_in = asyncio.run(store.retrieve("c-1"))
+    stand_in = run(store.retrieve("c-1"))
     assert stand_in is not None and stand_in.active_loop_name == UNAVAILABLE_LOOP  # never an empty profile
     stand_in.update(UserUttered("bonjour"))
-    asyncio.run(store.save(stand_in))  # skipped: nothing is written over the real conversation
+    run(store.save(stand_in))  # skipped: nothing is written over the real conversation
     with sqlite3.connect(path) as db:
         db.execute("ALTER TABLE events_hidden RENAME TO events")
-    tracker = asyncio.run(store.retrieve("c-1"))
+    tracker = run(store.retrieve("c-1"))
     assert tracker.get_slot("statut") == "association" and tracker.active_loop_name is None
     assert [e.text for e in tracker.events if isinstance(e, UserUttered)] == ["nous sommes une association"]
 
@@ -69,7 +76,7 @@ def test_erasure_and_retention_delete_the_rows(tmp_path, domain):
     url = f"sqlite:///{tmp_path / 'conversations.db'}"
     store = PersistentTrackerStore(domain=domain, host=url)
     for sender in ("garder", "effacer", "ancienne"):
-        asyncio.run(store.save(conversation(sender, domain)))
+        run(store.save(conversation(sender, domain)))
     with sqlite3.connect(tmp_path / "conversations.db") as db:
         db.execute("UPDATE events SET timestamp = ? WHERE sender_id = 'ancienne'", (time.time() - 31 * 86400,))
     assert conversation_store.delete_conversations(url, ["effacer", "inconnue"]) == 1
@@ -86,7 +93,7 @@ def test_the_retention_and_erase_commands_reach_the_conversations(tmp_path, doma
 
     url = f"sqlite:///{tmp_path / 'conversations.db'}"
     store = PersistentTrackerStore(domain=domain, host=url)
-    asyncio.run(store.save(conversation("conv-gone", domain)))
+    run(store.save(conversation("conv-gone", domain)))
     db_url = f"sqlite:///{tmp_path / 'kb.db'}"
     engine = make_engine(db_url)
     create_console_schema(engine)
@@ -99,7 +106,7 @@ def test_the_retention_and_erase_commands_reach_the_conversations(tmp_path, doma
     with sqlite3.connect(tmp_path / "conversations.db") as db:
         assert db.execute("SELECT COUNT(*) FROM events WHERE sender_id = 'conv-gone'").fetchone()[0] == 0
     # A store that cannot be reached: the erasure says so (exit code 4), nothing is claimed.
-    asyncio.run(store.save(conversation("conv-2", domain)))
+    run(store.save(conversation("conv-2", domain)))
     with make_session_factory(engine)() as session, session.begin():
         session.add(HandoffRequest(conversation_id="conv-2", email="deux@x.fr", consentement=True))
     unreachable = {**os.environ, "TRACKER_STORE_URL": "postgresql+psycopg2://rasa@127.0.0.1:9/rasa"}
@@ -129,12 +136,12 @@ def test_on_postgresql_a_dropped_connection_costs_no_message(domain):
     url = sa.engine.make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
     try:
         store = PersistentTrackerStore(domain=domain, host=url)
-        asyncio.run(store.save(conversation("pg-1", domain)))
+        run(store.save(conversation("pg-1", domain)))
         with admin.connect() as conn:  # every connection of the store is cut, as by a restart
             cut = conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
                                        "WHERE datname = :d AND pid <> pg_backend_pid()"), {"d": name}).fetchall()
         assert cut, "the store kept no connection open"
-        tracker = asyncio.run(store.retrieve("pg-1"))
+        tracker = run(store.retrieve("pg-1"))
         assert tracker.get_slot("statut") == "association" and tracker.active_loop_name is None
         assert conversation_store.delete_conversations(url, ["pg-1"]) == 1
         store.engine.dispose()
