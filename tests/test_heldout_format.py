@@ -182,15 +182,13 @@ def test_conversations_are_valid(path, catalogue, territories):
                         {"inform"}, territories) == [], conv["id"]
 
 
-# Sets D and E: whole conversations only, written blind on 2 December (needs in the person's order).
-WHOLE_CONVERSATION_SETS = [ROOT / "tests" / "heldout_d" / "conversations.yml",
-                           ROOT / "tests" / "heldout_e" / "conversations.yml"]
+SET_D = ROOT / "tests" / "heldout_d" / "conversations.yml"  # set D: 40 whole conversations, written blind on 2 December
 
 
-@pytest.mark.parametrize("path", WHOLE_CONVERSATION_SETS, ids=[p.parent.name for p in WHOLE_CONVERSATION_SETS])
-def test_whole_conversation_sets_are_valid(path, catalogue, territories):
-    conversations = yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
-    assert len(conversations) >= 40 and len({c["id"] for c in conversations}) == len(conversations)
+def test_set_d_conversations_are_valid(catalogue, territories):
+    conversations = yaml.safe_load(SET_D.read_text(encoding="utf-8"))["conversations"]
+    assert len(conversations) >= 40
+    assert len({c["id"] for c in conversations}) == len(conversations)
     for conv in conversations:
         expect = conv.get("expect") or {}
         named = list(expect.get("must") or []) + list(expect.get("must_not") or []) + \
@@ -204,9 +202,39 @@ def test_whole_conversation_sets_are_valid(path, catalogue, territories):
                         {"inform"}, territories) == [], conv["id"]
 
 
-# Set F: whole conversations only, written blind on 2 December (third session), checked the same way.
-SET_F = ROOT / "tests" / "heldout_f" / "conversations.yml"
+SET_E = ROOT / "tests" / "heldout_e" / "conversations.yml"  # set E: 40 whole conversations, written blind on 2 December
 
 
-def test_set_f_is_valid(catalogue, territories):
-    test_whole_conversation_sets_are_valid(SET_F, catalogue, territories)
+def test_set_e_conversations_are_valid(catalogue, territories):
+    conversations = yaml.safe_load(SET_E.read_text(encoding="utf-8"))["conversations"]
+    assert len(conversations) >= 40 and len({c["id"] for c in conversations}) == len(conversations)
+    for conv in conversations:
+        expect = conv.get("expect") or {}
+        named = list(expect.get("must") or []) + list(expect.get("must_not") or []) + \
+            [i for group in expect.get("must_any") or [] for i in group]
+        assert conv.get("turns") and conv.get("persona") and all(catalogue.get(i) is not None for i in named), conv["id"]
+        assert not set(expect.get("must") or []) & set(expect.get("must_not") or []), conv["id"]
+        profile = dict(expect.get("profile") or {})
+        profile["besoins"] = sorted(profile.get("besoins") or [], key=BESOINS.index) or None
+        profile = {k: v for k, v in profile.items() if v is not None}
+        assert problems({"examples": [{"text": "x", "intent": "inform", "slots": profile}]},
+                        {"inform"}, territories) == [], conv["id"]
+
+
+SET_F = ROOT / "tests" / "heldout_f" / "conversations.yml"  # set F: 40 whole conversations, written blind on 2 December
+
+
+def test_set_f_conversations_are_valid(catalogue, territories):
+    conversations = yaml.safe_load(SET_F.read_text(encoding="utf-8"))["conversations"]
+    assert len(conversations) >= 40 and len({c["id"] for c in conversations}) == len(conversations)
+    for conv in conversations:
+        expect = conv.get("expect") or {}
+        named = list(expect.get("must") or []) + list(expect.get("must_not") or []) + \
+            [i for group in expect.get("must_any") or [] for i in group]
+        assert conv.get("turns") and conv.get("persona") and all(catalogue.get(i) is not None for i in named), conv["id"]
+        assert not set(expect.get("must") or []) & set(expect.get("must_not") or []), conv["id"]
+        profile = dict(expect.get("profile") or {})
+        profile["besoins"] = sorted(profile.get("besoins") or [], key=BESOINS.index) or None
+        profile = {k: v for k, v in profile.items() if v is not None}
+        assert problems({"examples": [{"text": "x", "intent": "inform", "slots": profile}]},
+                        {"inform"}, territories) == [], conv["id"]
