@@ -15,7 +15,8 @@ from typing import Iterable, Optional
 
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parent.parent
+from knowledge.db import ROOT  # the project's root, where var/ is
+
 DEFAULT_URL = f"sqlite:///{ROOT / 'var' / 'conversations.db'}"
 RETENTION_DAYS = 30
 _EVENTS = sa.table("events", sa.column("sender_id"), sa.column("timestamp"))
@@ -57,6 +58,16 @@ def delete_conversations(url: str, sender_ids: Iterable[str]) -> int:
         return int(found)
     finally:
         engine.dispose()
+
+
+def erase_conversations(sender_ids: list[str], env: Optional[dict] = None) -> int:
+    """Erasure on request: how many of these conversations are gone from the store of ``env`` (all of
+    them, or none when that store cannot be reached)."""
+    try:
+        delete_conversations(store_url(env), sender_ids)
+    except sa.exc.SQLAlchemyError:
+        return 0
+    return len(sender_ids)
 
 
 def delete_older_than(url: str, days: int = RETENTION_DAYS, now: Optional[float] = None) -> int:

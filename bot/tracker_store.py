@@ -34,9 +34,8 @@ UNAVAILABLE_LOOP = "action_store_unavailable"
 class PersistentTrackerStore(SQLTrackerStore):
     """Rasa's SQL tracker store, configured by one URL, with a health-checked engine and honest reads."""
 
-    def __init__(self, domain=None, host: Optional[str] = None, event_broker=None, url: Optional[str] = None,
-                 **kwargs: Any) -> None:
-        parsed = make_url(url or host or store_url())
+    def __init__(self, domain=None, host: Optional[str] = None, event_broker=None, **kwargs: Any) -> None:
+        parsed = make_url(host or store_url())  # Rasa passes the endpoint's ``url`` as ``host``
         if parsed.get_backend_name() == "sqlite" and parsed.database:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         super().__init__(domain=domain, dialect=parsed.drivername, host=parsed.host, port=parsed.port,

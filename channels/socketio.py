@@ -200,7 +200,7 @@ class SocketIOInput(RasaSocketIOInput):
                 log.exception("socketio: message processing failed for %s", message.sender_id)
                 await message.output_channel.send_text_message(message.sender_id, TECHNICAL_ERROR)
                 return
-            if not getattr(message.output_channel, "sent", 1):
+            if not message.output_channel.sent:
                 await message.output_channel.send_text_message(message.sender_id, NO_ANSWER)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)

@@ -463,7 +463,7 @@ def test_an_expired_session_mid_form_loses_nothing_typed(web):
     assert 'value="Alex Martin"' in form and 'value="06 11 22 33 44"' in form and 'value="Muret"' in form
     assert re.search(r'value="financement"[^>]*checked', form) and re.search(r'value="hebergement"[^>]*checked', form)
     with factory() as session:
-        assert session.scalars(select(HandoffRequest)).all().__len__() == 1  # only the first request
+        assert len(session.scalars(select(HandoffRequest)).all()) == 1  # only the first request
 
 
 def test_a_draft_is_kept_for_a_while_only_and_bounded():

@@ -165,8 +165,8 @@ def _statut(msg: _Message, known: dict, out: dict) -> None:
     # Another structure that acts (« une SCIC locale nous propose d'entrer à son capital ») is not the writer's;
     # once the status is known, a structure that is the subject of a verb (« la SCIC existe ») does not change it.
     correcting = known.get("statut") not in (None, "sans_structure") and not msg.answering("statut")
-    facts = [m for m in facts if not (msg.syntax.acting_subject(m.start, m.end)
-                                      or (correcting and msg.syntax.acting_subject(m.start, m.end) is False))]
+    facts = [m for m in facts if (acting := msg.syntax.acting_subject(m.start, m.end)) is None
+             or (acting is False and not correcting)]
     if known.get("statut") == "sans_structure" and not msg.answering("statut"):
         # « rédiger les statuts de l'association » after « rien n'est fait »: the association planned
         facts = [m for m in facts if not msg.syntax.complement_of_noun(m.start, m.end, unless=MEMBER_NOUNS_F)]

@@ -10,7 +10,6 @@ team the requests that wait too long.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 
@@ -110,8 +109,6 @@ def _reminders(args) -> int:
 
 
 def _erase(args) -> int:
-    from bot.console.transcript import clear_conversation
-
     if not (args.email or args.phone):
         print("erase : indiquez --email ou --phone", file=sys.stderr)
         return 2
@@ -124,7 +121,7 @@ def _erase(args) -> int:
     except SQLAlchemyError as exc:
         print(f"erase : base de données inaccessible ({type(exc).__name__})", file=sys.stderr)
         return 3
-    cleared = sum(asyncio.run(clear_conversation(c)) for c in conversations)
+    cleared = conversation_store.erase_conversations(conversations)
     print(f"erase : {len(numbers)} demande(s) effacée(s), {cleared} conversation(s) sur {len(conversations)} effacée(s)")
     return 0 if cleared == len(conversations) else 4
 

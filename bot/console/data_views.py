@@ -5,12 +5,13 @@ erasure is for admins, by e-mail or phone (``privacy.erase``), and clears the co
 """
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from aiohttp import web
 
 from bot.console import accounts, inbox, privacy
-from bot.console.transcript import clear_conversation
+from bot.conversation_store import erase_conversations
 from bot.console.views import (NO_STORE, PREFIX, RESUMED, SESSIONS, _address, _check_csrf, _form, _render,
                                resumed_draft, signed_in)
 
@@ -54,8 +55,8 @@ async def erase(request: web.Request) -> web.Response:
         conversations = privacy.delete_requests(session, found)
         privacy.erase_exports(email, phone, request.app[EXPORTS])
         accounts.journal(session, staff.email, "effacement", f"{len(numbers)} demandes", _address(request))
-    cleared = [c for c in conversations if await clear_conversation(c, request.app[ENV])]
-    done = {"demandes": numbers, "conversations": len(conversations), "effacees": len(cleared)}
+    cleared = await asyncio.to_thread(erase_conversations, conversations, request.app[ENV])
+    done = {"demandes": numbers, "conversations": len(conversations), "effacees": cleared}
     return _render(request, "effacer.html", staff=staff, done=done, email="", telephone="")
 
 

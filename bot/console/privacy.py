@@ -86,12 +86,12 @@ def matching_requests(session: Session, email: Optional[str] = None, phone: Opti
 
 
 def erase(session: Session, email: Optional[str] = None, phone: Optional[str] = None) -> list[str]:
-    """Delete the person's requests and their history; return the conversation ids to clear in Rasa."""
+    """Delete the person's requests and their history; return their conversation ids (to erase too)."""
     return delete_requests(session, matching_requests(session, email, phone))
 
 
 def delete_requests(session: Session, rows: list[HandoffRequest]) -> list[str]:
-    """Delete these requests and their history; return their conversation ids (to clear in Rasa)."""
+    """Delete these requests and their history; return their conversation ids (to erase too)."""
     conversations = sorted({r.conversation_id for r in rows if r.conversation_id})
     ids = [r.id for r in rows]
     if ids:

@@ -13,9 +13,6 @@ from typing import Any, Optional
 from urllib.parse import quote
 
 import aiohttp
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot.conversation_store import delete_conversations, store_url
 
 from knowledge.events import MASK, mask_text  # noqa: F401 - one masking of e-mails and phones for the service
 
@@ -69,15 +66,3 @@ async def fetch_transcript(conversation_id: str, env: Optional[dict] = None) -> 
     if not isinstance(tracker, dict) or not isinstance(tracker.get("events") or [], list):
         return None
     return masked_turns([e for e in tracker.get("events") or [] if isinstance(e, dict)])
-
-
-async def clear_conversation(conversation_id: str, env: Optional[dict] = None) -> bool:
-    """Delete the conversation from the store where the Rasa server keeps it (erasure on request);
-    False when that store cannot be reached. (Rasa's API cannot: replacing the events of a
-    conversation by nothing leaves its rows in a SQL store.)"""
-    env = os.environ if env is None else env
-    try:
-        await asyncio.to_thread(delete_conversations, store_url(env), [conversation_id])
-    except SQLAlchemyError:
-        return False
-    return True
