@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.knowledge_client import get_client
-from actions import notify
+from actions import contact_draft, notify
 from actions.notify import notify_new_request
 from actions.tracker import latest_intent, latest_text, profile_from_tracker
 from actions.wording import say
@@ -116,6 +116,21 @@ def read_contact(text: str, intent: str | None, requested: str) -> Dict[str, Any
 CANCEL_INTENTS = ("restart", "goodbye", "dont_know")
 
 
+def keep_aside(tracker: Tracker, slot: str, value: str) -> None:
+    """The answer goes to the draft: the stored conversation only keeps a mark of it."""
+    try:
+        contact_draft.keep(get_client().requests_session, tracker.sender_id, slot, value)
+    except Exception:  # noqa: BLE001 - the request will say it could not be recorded
+        log.warning("contact draft of a conversation not written", exc_info=True)
+
+
+def drop_draft(tracker: Tracker) -> None:
+    try:
+        contact_draft.drop(get_client().requests_session, tracker.sender_id)
+    except Exception:  # noqa: BLE001 - the retention command deletes it after a day
+        log.warning("contact draft of a conversation not deleted", exc_info=True)
+
+
 def wants_to_cancel(tracker: Tracker) -> bool:
     text = fold(latest_text(tracker))
     return text in CANCEL_WORDS or latest_intent(tracker) in CANCEL_INTENTS
@@ -133,6 +148,7 @@ class ValidateContactForm(FormValidationAction):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         if tracker.get_slot("requested_slot") in CONTACT_SLOTS and wants_to_cancel(tracker):
+            drop_draft(tracker)
             return [SlotSet("contact_consentement", False), SlotSet("contact_nom", None),
                     SlotSet("contact_coordonnees", None), SlotSet("contact_message", None),
                     SlotSet("requested_slot", None)]
@@ -149,6 +165,7 @@ class ValidateContactForm(FormValidationAction):
         if letters < 2 or "@" in name or sum(ch.isdigit() for ch in name) > 0:
             dispatcher.utter_message(response="utter_contact_name_invalid")
             return {"contact_nom": None}
+        keep_aside(tracker, "contact_nom", name)
         return {"contact_nom": name}
 
     def validate_contact_coordonnees(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
@@ -156,17 +173,19 @@ class ValidateContactForm(FormValidationAction):
         if problem:
             dispatcher.utter_message(text=problem)
             return {"contact_coordonnees": None}
+        keep_aside(tracker, "contact_coordonnees", email or phone)
         return {"contact_coordonnees": email or phone}
 
     def validate_contact_message(self, value: Any, dispatcher, tracker: Tracker, domain) -> Dict[Text, Any]:
         message = clean_text(value, 1000)
         if not message:
             return {"contact_message": None}
+        keep_aside(tracker, "contact_message", message)
         return {"contact_message": message}
 
 
 class ActionSaveRequest(Action):
-    """Record the request (only with consent), confirm, and forget the personal slots."""
+    """Record the request (only with consent) from the draft of the form, confirm, and forget both."""
 
     def name(self) -> Text:
         return "action_save_request"
@@ -174,11 +193,18 @@ class ActionSaveRequest(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         forget = [SlotSet(s, None) for s in CONTACT_SLOTS]
         if tracker.get_slot("contact_consentement") is not True or not tracker.get_slot("contact_coordonnees"):
+            drop_draft(tracker)
             dispatcher.utter_message(response="utter_contact_not_saved")
             return forget
-        coordinates = tracker.get_slot("contact_coordonnees")
-        email, phone, _problem = parse_contact(coordinates)
         client = get_client()
+        try:
+            answers = contact_draft.read(client.requests_session, tracker.sender_id)
+        except Exception:  # noqa: BLE001 - the user must know it failed
+            answers = {}
+        if not answers.get("contact_coordonnees"):
+            dispatcher.utter_message(response="utter_contact_failed")
+            return forget
+        email, phone, _problem = parse_contact(answers["contact_coordonnees"])
         oriented = client.orient(profile_from_tracker(tracker))
         profile = oriented.profil
         # What the person was shown, not a new search: the staff call back about that answer.
@@ -186,10 +212,10 @@ class ActionSaveRequest(Action):
         request = HandoffRequest(
             conversation_id=tracker.sender_id,
             partenaire=tracker.get_slot("partenaire"),
-            nom=tracker.get_slot("contact_nom"),
+            nom=answers.get("contact_nom"),
             email=email,
             telephone=phone,
-            message=tracker.get_slot("contact_message"),
+            message=answers.get("contact_message"),
             consentement=True,
             consentement_texte=say(domain, "utter_ask_contact_consentement"),
             profil=profile.as_contract(),
@@ -202,6 +228,7 @@ class ActionSaveRequest(Action):
                 session.add(request)
                 session.flush()
                 number = request.id
+                contact_draft.remove(session, tracker.sender_id)
         except Exception:  # noqa: BLE001 - the user must know it failed
             dispatcher.utter_message(response="utter_contact_failed")
             return forget

@@ -10,6 +10,7 @@ by default a SQLite file under ``var/``; a PostgreSQL URL works the same. Two tr
   instead a conversation marked unavailable: the assistant says so in French
   (``action_store_unavailable``), and that conversation is never saved, so the stored one is
   found intact at the next message.
+Personal data never reaches the store: each event is saved as ``bot/masking.py`` masks it.
 This module is imported by the Rasa server: it must stay light (no import of the web server).
 """
 from __future__ import annotations
@@ -20,11 +21,12 @@ from typing import Any, Optional
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
-from rasa.shared.core.events import ActionExecuted, ActiveLoop, SessionStarted
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
 from bot.conversation_store import store_url
+from bot.masking import masked_events
 
 logger = logging.getLogger(__name__)
 
@@ -60,6 +62,12 @@ class PersistentTrackerStore(SQLTrackerStore):
         if tracker.active_loop_name == UNAVAILABLE_LOOP:
             return  # a stand-in for a conversation that could not be read: the stored one stays as it is
         await super().save(tracker)
+
+    def _additional_events(self, session, tracker: DialogueStateTracker):
+        """The events not stored yet, as they may be stored: masked (``bot/masking.py``)."""
+        stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
+        for data in masked_events([e.as_dict() for e in tracker.events], start=stored):
+            yield Event.from_parameters(data)
 
 
 def unavailable_tracker(sender_id: str, domain) -> DialogueStateTracker:

@@ -136,3 +136,16 @@ class HandoffRequest(Base):
     traite_par = Column(String(255), nullable=True)
     note_interne = Column(Text, nullable=True)
     mis_a_jour_le = Column(DateTime, nullable=True)
+
+
+class ContactDraft(Base):
+    """The call-back form's answers while it is being filled in, so that they never sit in the
+    stored conversation (``bot/masking.py``). Deleted when the request is recorded or dropped, and
+    by the retention command after a day."""
+
+    __tablename__ = "contact_draft"
+    conversation_id = Column(String(255), primary_key=True)
+    nom = Column(String(255), nullable=True)
+    coordonnees = Column(String(255), nullable=True)
+    message = Column(Text, nullable=True)
+    mis_a_jour_le = Column(DateTime, nullable=False)

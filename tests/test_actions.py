@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 from pathlib import Path
 
 import pytest
@@ -46,8 +47,14 @@ def run(action, tracker):
     dispatcher = CollectingDispatcher()
     result = action.run(dispatcher, tracker, DOMAIN)
     if asyncio.iscoroutine(result):
-        result = asyncio.run(result)
+        result = wait(result)
     return dispatcher.messages, result
+
+
+def wait(coroutine):
+    """Run a coroutine in a thread of its own: the browser tests keep an event loop running."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def slots_of(events) -> dict:
@@ -138,7 +145,7 @@ def test_two_unusable_answers_move_on_and_two_unknowns_stop_the_questions():
     assert slots_of(events)["questions_passees"] == ["stade"] and messages[0]["response"] == "utter_moving_on"
     _msgs, events = read_turn("je ne sais pas", intent="dont_know", slots={"inconnus": 1.0}, requested="besoins")
     assert set(slots_of(events)["questions_passees"]) == set(read.PROFILE_QUESTIONS)
-    required = asyncio.run(profile_form.ValidateProfilForm().required_slots(
+    required = wait(profile_form.ValidateProfilForm().required_slots(
         [], CollectingDispatcher(), make_tracker(slots={"questions_passees": list(read.PROFILE_QUESTIONS)}), DOMAIN))
     assert required == []
 
@@ -343,19 +350,49 @@ def test_not_knowing_in_the_call_back_form_stops_it_instead_of_asking_again(requ
     assert handoff.read_contact("je ne sais pas", "dont_know", requested) == {}
 
 
+def fill_contact_form(sender, name, coordinates, message):
+    """The answers of the call-back form as the validation receives them, one turn each."""
+    form = handoff.ValidateContactForm()
+    for slot, value in (("contact_nom", name), ("contact_coordonnees", coordinates), ("contact_message", message)):
+        tracker = make_tracker(slots={"contact_consentement": True}, text=value, requested=slot,
+                               loop="contact_form", sender=sender)
+        assert getattr(form, f"validate_{slot}")(value, CollectingDispatcher(), tracker, DOMAIN)[slot]
+
+
 def test_a_consented_request_records_what_the_person_was_shown(client):
-    slots = {**FULL, "contact_consentement": True, "contact_nom": "Marie Dupont", "recommandations": ["dla", "cress"],
-             "contact_coordonnees": "marie.dupont@exemple.fr", "contact_message": "Rappelez-moi svp <b>vite</b>",
-             "partenaire": "site-test"}
+    fill_contact_form("conv-42", "Marie Dupont", "marie.dupont@exemple.fr", "Rappelez-moi svp <b>vite</b>")
+    with client.requests_session() as s:
+        draft = s.get(db.ContactDraft, "conv-42")
+        assert (draft.nom, draft.coordonnees) == ("Marie Dupont", "marie.dupont@exemple.fr")
+    # the stored conversation gives back only marks for these answers (bot/masking.py)
+    slots = {**FULL, "contact_consentement": True, "contact_nom": "[masqué]", "recommandations": ["dla", "cress"],
+             "contact_coordonnees": "[masqué]", "contact_message": "[masqué]", "partenaire": "site-test"}
     messages, events = run(handoff.ActionSaveRequest(), make_tracker(slots=slots, loop=None, sender="conv-42"))
     assert messages[0]["response"] == "utter_request_saved" and messages[0]["moyen"] == "par e-mail"
     assert all(slots_of(events)[s] is None for s in handoff.CONTACT_SLOTS)  # personal slots forgotten
     with client.requests_session() as s:
         row = s.scalars(select(db.HandoffRequest).where(db.HandoffRequest.conversation_id == "conv-42")).one()
+        assert s.get(db.ContactDraft, "conv-42") is None  # the draft goes with the recorded request
+    assert row.nom == "Marie Dupont" and row.message == "Rappelez-moi svp vite"
     assert row.email == "marie.dupont@exemple.fr" and row.telephone is None
     assert row.consentement and "Acceptez-vous" in row.consentement_texte
     assert row.profil["statut"] == "association" and [r["id"] for r in row.recommandations] == ["dla", "cress"]
     assert row.partenaire == "site-test" and row.statut == "nouvelle"
+
+
+def test_a_request_without_its_draft_is_said_not_recorded_and_a_cancel_drops_the_draft(client):
+    slots = {**FULL, "contact_consentement": True, "contact_nom": "[masqué]", "contact_coordonnees": "[masqué]",
+             "contact_message": "[masqué]"}
+    messages, _ = run(handoff.ActionSaveRequest(), make_tracker(slots=slots, loop=None, sender="sans-brouillon"))
+    assert messages[0]["response"] == "utter_contact_failed"
+    fill_contact_form("annule", "Paul Martin", "06 12 34 56 78", "Merci")
+    run(handoff.ValidateContactForm(), make_tracker(slots={"contact_consentement": True, "contact_nom": "[masqué]"},
+                                                    text="annuler", requested="contact_coordonnees",
+                                                    loop="contact_form", sender="annule"))
+    with client.requests_session() as s:
+        assert s.get(db.ContactDraft, "annule") is None
+        assert s.scalars(select(db.HandoffRequest).where(db.HandoffRequest.conversation_id.in_(
+            ["annule", "sans-brouillon"]))).all() == []
 
 
 # session ------------------------------------------------------------------------------------------

@@ -258,5 +258,5 @@ def test_bad_answers_get_french_replies_and_nothing_is_lost(new_chat):
     assert "ne contient que des chiffres" in letters
     slots = chat.slots()
     assert (slots["statut"], slots["stade"], slots["commune"]) == ("association", "creation", "31395")
-    assert slots["besoins"] == ["financement"] and slots["contact_nom"] == "Paul Martin"
+    assert slots["besoins"] == ["financement"] and slots["contact_nom"] == "[masqué]"  # the name is kept aside
     assert slots["contact_coordonnees"] is None

@@ -33,8 +33,8 @@ def _previous_release(engine) -> int:
 
 def _check_upgraded(engine, number: int) -> None:
     tables = set(inspect(engine).get_table_names())
-    assert {"service_event", "contact_check", "alembic_version"} <= tables
-    assert migrate.current(engine) == "0002"
+    assert {"service_event", "contact_check", "contact_draft", "alembic_version"} <= tables
+    assert migrate.current(engine) == "0003"
     with db.make_session_factory(engine)() as s:
         row = s.get(db.HandoffRequest, number)
         assert (row.nom, row.email, row.profil, row.recommandations[0]["id"]) == ("Camille", "c@exemple.fr",
@@ -51,14 +51,14 @@ def test_a_database_of_the_previous_release_is_upgraded_without_losing_a_request
     db.create_schema(engine)
     _check_upgraded(engine, number)
     db.create_schema(engine)  # again: nothing changes
-    assert migrate.current(engine) == "0002"
+    assert migrate.current(engine) == "0003"
 
 
 def test_a_new_database_gets_every_table(tmp_path):
     engine = db.make_engine(f"sqlite:///{tmp_path / 'new.db'}")
     console.create_console_schema(engine)
     assert set(db.Base.metadata.tables) <= set(inspect(engine).get_table_names())
-    assert migrate.current(engine) == "0002"
+    assert migrate.current(engine) == "0003"
 
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="TEST_POSTGRES_URL not set (see scripts/postgres_test_server.sh)")

@@ -11,7 +11,7 @@ from aiosmtpd.controller import Controller
 
 from actions import notify
 from actions import handoff, knowledge_client
-from tests.test_actions import FULL, make_tracker, run
+from tests.test_actions import FULL, fill_contact_form, make_tracker, run
 
 
 class Inbox:
@@ -58,12 +58,13 @@ def test_the_team_gets_a_mail_without_personal_data_in_the_subject(smtp):
 def test_a_recorded_request_notifies_and_a_dead_mail_server_changes_nothing_for_the_person(smtp, loaded_db, monkeypatch):
     box, port = smtp
     monkeypatch.setattr(knowledge_client, "_client", knowledge_client.KnowledgeClient(loaded_db))
-    slots = {**FULL, "contact_consentement": True, "contact_nom": "Camille Durand",
-             "contact_coordonnees": "camille.durand@exemple.org", "contact_message": "Bonjour"}
+    slots = {**FULL, "contact_consentement": True, "contact_nom": "[masqué]",
+             "contact_coordonnees": "[masqué]", "contact_message": "[masqué]"}
     for p, expected in ((port, 1), (_free_port(), 1)):  # the second port has no server: nothing more arrives
         monkeypatch.setenv("SMTP_HOST", "127.0.0.1")
         monkeypatch.setenv("SMTP_PORT", str(p))
         monkeypatch.setenv("NOTIFY_EMAIL", "accueil@exemple.fr")
+        fill_contact_form("test-user", "Camille Durand", "camille.durand@exemple.org", "Bonjour")
         messages, _ = run(handoff.ActionSaveRequest(), make_tracker(slots=slots, loop=None))
         assert messages[-1]["response"] == "utter_request_saved"
         for t in threading.enumerate():

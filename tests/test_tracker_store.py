@@ -7,6 +7,7 @@ test_persistence_e2e.py.
 from __future__ import annotations
 
 import asyncio
+import datetime
 import concurrent.futures
 import os
 import sqlite3
@@ -113,10 +114,19 @@ def test_the_retention_and_erase_commands_reach_the_conversations(tmp_path, doma
     done = subprocess.run([sys.executable, "-m", "bot.console", "erase", "--email", "deux@x.fr", "--database-url",
                            db_url], capture_output=True, text=True, cwd=ROOT, env=unreachable)
     assert done.returncode == 4 and "0 conversation(s) sur 1" in done.stdout
+    # A call-back form left half-way: its draft goes after a day, a recent one stays.
+    from knowledge.db import ContactDraft
+
+    with make_session_factory(engine)() as session, session.begin():
+        session.add(ContactDraft(conversation_id="hier", nom="Jeanne", mis_a_jour_le=datetime.datetime(2020, 1, 1)))
+        session.add(ContactDraft(conversation_id="maintenant", nom="Paul", mis_a_jour_le=datetime.datetime.utcnow()))
     done = subprocess.run([sys.executable, "-m", "bot.console", "retention", "--database-url", db_url,
                            "--exports-dir", str(tmp_path / "exports"), "--conversation-days", "30"],
                           capture_output=True, text=True, cwd=ROOT, env=env)
     assert done.returncode == 0 and "0 conversation(s) de plus de 30 jours" in done.stdout
+    assert "1 formulaire(s) de rappel abandonné(s) effacé(s)" in done.stdout
+    with make_session_factory(engine)() as session:
+        assert [d.conversation_id for d in session.query(ContactDraft)] == ["maintenant"]
 
 
 POSTGRES_URL = os.environ.get("TEST_POSTGRES_URL")

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from actions import contact_draft
 from bot import conversation_store
 from bot.console import privacy
 from bot.console.accounts import AccountError, add_user
@@ -81,6 +82,7 @@ def _retention(args) -> int:
     try:
         with _session(args.database_url) as session, session.begin():
             anonymised = privacy.anonymise_closed(session, args.months)
+            drafts = contact_draft.remove_older_than(session)
     except SQLAlchemyError as exc:
         print(f"retention : base de données inaccessible ({type(exc).__name__})", file=sys.stderr)
         return 3
@@ -91,7 +93,8 @@ def _retention(args) -> int:
         print(f"retention : conversations inaccessibles ({type(exc).__name__})", file=sys.stderr)
         return 3
     print(f"retention : {anonymised} demande(s) anonymisée(s), {removed} export(s) supprimé(s), "
-          f"{old} conversation(s) de plus de {args.conversation_days} jours supprimée(s)")
+          f"{old} conversation(s) de plus de {args.conversation_days} jours supprimée(s), "
+          f"{drafts} formulaire(s) de rappel abandonné(s) effacé(s)")
     return 0
 
 
