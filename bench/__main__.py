@@ -28,6 +28,7 @@ SET_C = ROOT / "tests" / "heldout_c"
 SET_D = ROOT / "tests" / "heldout_d"  # whole conversations only
 SET_E = ROOT / "tests" / "heldout_e"  # whole conversations only
 SET_F = ROOT / "tests" / "heldout_f"  # whole conversations only
+SET_G = ROOT / "tests" / "heldout_g"  # whole conversations only
 RESULTS = ROOT / "bench-results"
 
 
@@ -46,7 +47,8 @@ def _conversations(_: list[str]) -> int:
     code = conversations.main([])
     for name, folder, suffix in SETS + [("D (written blind and frozen on 2 December, first run 23 of 40)", SET_D, "d"),
                                         ("E (written blind and frozen on 2 December, first run 18 of 40)", SET_E, "e"),
-                                        ("F (written blind and frozen on 2 December, first run 13 of 40)", SET_F, "f")]:
+                                        ("F (written blind and frozen on 2 December, first run 13 of 40)", SET_F, "f"),
+                                        ("G (written blind and frozen on 2 December, first run 17 of 40)", SET_G, "g")]:
         print(f"\n----- conversations, held-out set {name} -----", flush=True)
         code = conversations.main(["--file", str(folder / "conversations.yml"),
                                    "--out", str(RESULTS / f"conversations_{suffix}.json")]) or code
