@@ -803,3 +803,14 @@ def test_a_question_of_definition_is_recognised_by_what_it_names(text, asks):
     from components.intent_guard import asks_a_definition
 
     assert asks_a_definition(text) is asks
+
+
+@pytest.mark.parametrize("text,statut", [
+    ("je viens d'être élue présidente d'un club de handball", "association"),
+    ("nous avons été élus au bureau de l'amicale", "association"),
+    ("élu trésorier de notre club de judo, je cherche une formation", "association"),
+    ("je suis élu à la mairie de Revel", "collectivite"),
+    ("je suis élue présidente de la communauté de communes", "collectivite"),
+])
+def test_elected_to_the_board_of_a_club_is_an_association_not_a_local_authority(nlp, territories, text, statut):
+    assert read(nlp, territories, text).slots.get("statut") == statut
