@@ -202,6 +202,7 @@ class ActionSaveRequest(Action):
         except Exception:  # noqa: BLE001 - the user must know it failed
             answers = {}
         if not answers.get("contact_coordonnees"):
+            drop_draft(tracker)
             dispatcher.utter_message(response="utter_contact_failed")
             return forget
         email, phone, _problem = parse_contact(answers["contact_coordonnees"])

@@ -66,8 +66,10 @@ class PersistentTrackerStore(SQLTrackerStore):
     def _additional_events(self, session, tracker: DialogueStateTracker):
         """The events not stored yet, as they may be stored: masked (``bot/masking.py``)."""
         stored = self._event_query(session, tracker.sender_id, fetch_events_from_all_sessions=False).count()
-        for data in masked_events([e.as_dict() for e in tracker.events], start=stored):
-            yield Event.from_parameters(data)
+        events = list(tracker.events)
+        dicts = [e.as_dict() for e in events]
+        for event, original, data in zip(events[stored:], dicts[stored:], masked_events(dicts, start=stored)):
+            yield event if data is original else Event.from_parameters(data)  # only a masked one is made again
 
 
 def unavailable_tracker(sender_id: str, domain) -> DialogueStateTracker:

@@ -182,6 +182,29 @@ def test_conversations_are_valid(path, catalogue, territories):
                         {"inform"}, territories) == [], conv["id"]
 
 
+# Sets D, E and F: whole conversations only, written blind on 2 December (needs in the person's order).
+WHOLE_CONVERSATION_SETS = [ROOT / "tests" / "heldout_d" / "conversations.yml",
+                           ROOT / "tests" / "heldout_e" / "conversations.yml",
+                           ROOT / "tests" / "heldout_f" / "conversations.yml"]
+
+
+@pytest.mark.parametrize("path", WHOLE_CONVERSATION_SETS, ids=[p.parent.name for p in WHOLE_CONVERSATION_SETS])
+def test_whole_conversation_sets_are_valid(path, catalogue, territories):
+    conversations = yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
+    assert len(conversations) >= 40 and len({c["id"] for c in conversations}) == len(conversations)
+    for conv in conversations:
+        expect = conv.get("expect") or {}
+        named = list(expect.get("must") or []) + list(expect.get("must_not") or []) + \
+            [i for group in expect.get("must_any") or [] for i in group]
+        assert conv.get("turns") and conv.get("persona") and all(catalogue.get(i) is not None for i in named), conv["id"]
+        assert not set(expect.get("must") or []) & set(expect.get("must_not") or []), conv["id"]
+        profile = dict(expect.get("profile") or {})  # needs in the person's order: canonical order for the check
+        profile["besoins"] = sorted(profile.get("besoins") or [], key=BESOINS.index) or None
+        profile = {k: v for k, v in profile.items() if v is not None}
+        assert problems({"examples": [{"text": "x", "intent": "inform", "slots": profile}]},
+                        {"inform"}, territories) == [], conv["id"]
+
+
 SET_D = ROOT / "tests" / "heldout_d" / "conversations.yml"  # set D: 40 whole conversations, written blind on 2 December
 
 
@@ -238,22 +261,8 @@ def test_set_f_conversations_are_valid(catalogue, territories):
         profile = {k: v for k, v in profile.items() if v is not None}
         assert problems({"examples": [{"text": "x", "intent": "inform", "slots": profile}]},
                         {"inform"}, territories) == [], conv["id"]
-
-
 SET_G = ROOT / "tests" / "heldout_g" / "conversations.yml"  # set G: 40 whole conversations, written blind on 2 December
 
 
 def test_set_g_conversations_are_valid(catalogue, territories):
-    conversations = yaml.safe_load(SET_G.read_text(encoding="utf-8"))["conversations"]
-    assert len(conversations) >= 40 and len({c["id"] for c in conversations}) == len(conversations)
-    for conv in conversations:
-        expect = conv.get("expect") or {}
-        named = list(expect.get("must") or []) + list(expect.get("must_not") or []) + \
-            [i for group in expect.get("must_any") or [] for i in group]
-        assert conv.get("turns") and conv.get("persona") and all(catalogue.get(i) is not None for i in named), conv["id"]
-        assert not set(expect.get("must") or []) & set(expect.get("must_not") or []), conv["id"]
-        profile = dict(expect.get("profile") or {})
-        profile["besoins"] = sorted(profile.get("besoins") or [], key=BESOINS.index) or None
-        profile = {k: v for k, v in profile.items() if v is not None}
-        assert problems({"examples": [{"text": "x", "intent": "inform", "slots": profile}]},
-                        {"inform"}, territories) == [], conv["id"]
+    test_whole_conversation_sets_are_valid(SET_G, catalogue, territories)
